@@ -1,0 +1,130 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { AppError } from './http/app-error'
+import type { AppDeps, AppEnv } from './http/context'
+import { problemOf, problemResponse } from './http/problem'
+import { pathMatches, type RegisteredRoute, type Resource } from './http/route'
+import { isStorageUnavailable } from './lib/storage-errors'
+import { metaRoutes } from './routes/meta'
+import { receptionRoutes } from './routes/receptions'
+import { referenceRoutes } from './routes/reference'
+
+export type { AppDeps } from './http/context'
+
+export interface AppOptions {
+  /** Serves the mini-program's H5 build for paths no API route claims (the Node entry passes `serveStatic`). */
+  web?: MiddlewareHandler
+}
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+/** The whole HTTP API as a Hono app, with no runtime attached: Node, edge runtimes and tests each wire their own. */
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>()
+  const routes: RegisteredRoute[] = []
+  const mount = (prefix: string, resource: Resource) => {
+    app.route(prefix, resource.app)
+    for (const route of resource.routes) {
+      routes.push({ ...route, fullPath: `${prefix.replace(/\/$/, '')}${route.path}` })
+    }
+  }
+
+  app.use(requestId({ limitLength: 64 }))
+  app.use(accessLog(deps))
+  app.use(secureHeaders())
+  app.use('/api/v1/*', async (c, next) => {
+    await next()
+    c.header('content-security-policy', API_CSP)
+  })
+  if (deps.config.corsOrigins.length > 0) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: deps.config.corsOrigins,
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    )
+  }
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', { detail: `请求体不能超过 ${deps.config.bodyLimitBytes} 字节` })
+      },
+    }),
+  )
+
+  mount(
+    '/',
+    metaRoutes(deps, () => routes),
+  )
+  mount('/api/v1', referenceRoutes(deps))
+  mount('/api/v1', receptionRoutes(deps))
+
+  if (options.web) app.get('*', options.web)
+
+  app.notFound((c) => {
+    const allowed = [
+      ...new Set(routes.filter((route) => pathMatches(route.fullPath, c.req.path)).map((r) => r.method.toUpperCase())),
+    ]
+    const requestIdValue = c.get('requestId')
+    if (allowed.length > 0) {
+      return problemResponse(
+        problemOf('METHOD_NOT_ALLOWED', { detail: `允许的方法：${allowed.join(', ')}`, requestId: requestIdValue }),
+        { allow: allowed.join(', ') },
+      )
+    }
+    return problemResponse(problemOf('NOT_FOUND', { requestId: requestIdValue }))
+  })
+
+  app.onError((error, c) => {
+    const requestIdValue = c.get('requestId')
+    if (error instanceof AppError) {
+      return problemResponse(
+        problemOf(error.code, { detail: error.detail, errors: error.errors, requestId: requestIdValue }),
+        error.headers,
+      )
+    }
+    if (isStorageUnavailable(error)) {
+      deps.logger.warn('storage unavailable', { requestId: requestIdValue, error: String(error) })
+      return problemResponse(
+        problemOf('SERVICE_UNAVAILABLE', { detail: '数据存储暂时不可用，请稍后重试', requestId: requestIdValue }),
+        { 'retry-after': '5' },
+      )
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED'
+      return problemResponse(problemOf(code, { requestId: requestIdValue }))
+    }
+    deps.logger.error('unhandled error', {
+      requestId: requestIdValue,
+      error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    })
+    return problemResponse(problemOf('INTERNAL_ERROR', { requestId: requestIdValue }))
+  })
+
+  return Object.assign(app, { registeredRoutes: routes })
+}
+
+export type App = ReturnType<typeof createApp>
+
+/** One structured line per request. The query string is left out: it can carry tracking numbers and codes. */
+function accessLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now()
+    await next()
+    deps.logger.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    })
+  }
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Client, Transaction } from '@libsql/client'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { type Database, openDatabase } from './client'
+import { runMigrations } from './migrate'
+
+let dir: string
+let database: Database
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'xinfang-db-'))
+  database = openDatabase({ url: `file:${join(dir, 'x.db')}`, poolSize: 3, busyTimeoutMs: 4321 })
+  await runMigrations(database)
+})
+
+afterEach(() => {
+  database.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+type Executor = Pick<Client, 'execute'> | Pick<Transaction, 'execute'>
+
+async function pragmasOf(executor: Executor) {
+  const read = async (name: string) => (await executor.execute(`PRAGMA ${name}`)).rows[0]?.[0]
+  return {
+    journalMode: await read('journal_mode'),
+    synchronous: await read('synchronous'),
+    busyTimeout: await read('busy_timeout'),
+    foreignKeys: await read('foreign_keys'),
+  }
+}
+
+const DURABLE = { journalMode: 'wal', synchronous: 2, busyTimeout: 4321, foreignKeys: 1 }
+
+test('every pooled connection runs in WAL mode with synchronous=FULL, the busy timeout and foreign keys', async () => {
+  // Three transactions held at once force the pool to open three separate connections.
+  const transactions = await Promise.all([
+    database.client.transaction('read'),
+    database.client.transaction('read'),
+    database.client.transaction('read'),
+  ])
+  for (const tx of transactions) {
+    expect(await pragmasOf(tx)).toEqual(DURABLE)
+  }
+  await Promise.all(transactions.map((tx) => tx.commit()))
+})
+
+test('the settings still hold on the connections used after write transactions commit and roll back', async () => {
+  await database.write(async (tx) => {
+    await tx.run('CREATE TABLE scratch (x INTEGER)')
+  })
+  await expect(
+    database.write(async (tx) => {
+      await tx.run('INSERT INTO scratch VALUES (1)')
+      throw new Error('roll back')
+    }),
+  ).rejects.toThrow('roll back')
+  for (let i = 0; i < 5; i++) {
+    expect(await pragmasOf(database.client)).toEqual(DURABLE)
+  }
+  expect((await database.client.execute('SELECT count(*) FROM scratch')).rows[0]?.[0]).toBe(0)
+})
+
+test('writes from concurrent callers are serialized and all of them commit', async () => {
+  await database.write((tx) => tx.run('CREATE TABLE counter (n INTEGER NOT NULL)'))
+  await database.write((tx) => tx.run('INSERT INTO counter VALUES (0)'))
+  await Promise.all(
+    Array.from({ length: 40 }, () =>
+      database.write(async (tx) => {
+        const current = await tx.get<{ n: number }>('SELECT n FROM counter')
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        await tx.run(`UPDATE counter SET n = ${(current?.n ?? 0) + 1}`)
+      }),
+    ),
+  )
+  expect((await database.client.execute('SELECT n FROM counter')).rows[0]?.[0]).toBe(40)
+})
+
+test('a failed write leaves the queue usable for the next one', async () => {
+  await expect(database.write((tx) => tx.run('INSERT INTO no_such_table VALUES (1)'))).rejects.toThrow()
+  await expect(database.write(async () => 'still working')).resolves.toBe('still working')
+})
+
+test('the seat check constraint refuses more bookings than a slot has seats', async () => {
+  await database.client.executeMultiple(`
+    INSERT INTO units (id, code, name, short_name, kind, created_at) VALUES ('u', 'u', 'U', 'U', 'department', 0);
+    INSERT INTO leaders (id, code, name, title, unit_id, created_at) VALUES ('l', 'l', 'L', 'T', 'u', 0);
+    INSERT INTO reception_sessions (id, leader_id, unit_id, starts_at, ends_at, mode, status, booking_opens_at,
+      booking_closes_at, created_at, updated_at) VALUES ('s', 'l', 'u', 10, 20, 'video', 'published', 0, 5, 0, 0);
+    INSERT INTO reception_slots (id, session_id, starts_at, ends_at, capacity, booked) VALUES ('t', 's', 10, 20, 2, 2);
+  `)
+  await expect(
+    database.client.execute("UPDATE reception_slots SET booked = booked + 1 WHERE id = 't'"),
+  ).rejects.toThrow(/CHECK constraint failed/)
+})

@@ -1,0 +1,101 @@
+import { type Client, createClient } from '@libsql/client'
+import { ConnectionPool, Sqlite3Client } from '@libsql/client/sqlite3'
+import { sql } from 'drizzle-orm'
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
+import * as schema from './schema'
+
+export type Db = LibSQLDatabase<typeof schema>
+/** The handle given to a write: the same query builder, bound to one open transaction. */
+export type WriteTx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+export interface Database {
+  /** For reads. In WAL mode readers never wait for the writer. */
+  db: Db
+  client: Client
+  /**
+   * Runs `work` in one `BEGIN IMMEDIATE` transaction. Writes in this process go one at a time: the embedded
+   * driver is synchronous, so a second connection waiting on SQLite's busy handler would block the event loop
+   * that the first transaction needs to finish — a deadlock until `busy_timeout`. Other processes on the same
+   * file still wait on SQLite's lock, which `busy_timeout` covers.
+   */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
+  close(): void
+}
+
+export interface DatabaseOptions {
+  url: string
+  authToken?: string | undefined
+  poolSize?: number
+  busyTimeoutMs?: number
+}
+
+/**
+ * Durability settings for every connection to an embedded file. `synchronous=FULL` because in WAL mode NORMAL
+ * can lose acknowledged commits on power loss. Applied per connection: these settings do not persist in the file
+ * (except `journal_mode`), and the client opens new connections whenever its pool grows or drops a broken one.
+ */
+export function connectionPragmas(busyTimeoutMs: number): string[] {
+  return [
+    'PRAGMA journal_mode = WAL',
+    'PRAGMA synchronous = FULL',
+    `PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`,
+    'PRAGMA foreign_keys = ON',
+  ]
+}
+
+/**
+ * `@libsql/client`'s pool opens connections lazily and offers no hook for per-connection setup; this subclass
+ * applies the pragmas the first time each connection is handed out. Pinned client version: see
+ * docs/decisions/002-durable-embedded-libsql.md.
+ */
+class ConfiguredConnectionPool extends ConnectionPool {
+  readonly #configured = new WeakSet<object>()
+  readonly #pragmas: string
+
+  constructor(path: string, options: object, maxConnections: number, pragmas: string[]) {
+    super(path, options, maxConnections)
+    this.#pragmas = `${pragmas.join(';\n')};`
+  }
+
+  override acquireSync(forTransaction?: boolean) {
+    const connection = super.acquireSync(forTransaction)
+    if (!this.#configured.has(connection)) {
+      connection.exec(this.#pragmas)
+      this.#configured.add(connection)
+    }
+    return connection
+  }
+}
+
+function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number): Client {
+  const path = decodeURIComponent(new URL(url).pathname)
+  const pool = new ConfiguredConnectionPool(path, {}, poolSize, connectionPragmas(busyTimeoutMs))
+  return new Sqlite3Client(pool, 'number')
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const isFile = options.url.startsWith('file:')
+  const client = isFile
+    ? openEmbedded(options.url, options.poolSize ?? 4, options.busyTimeoutMs ?? 5_000)
+    : createClient({ url: options.url, authToken: options.authToken, intMode: 'number' })
+  const db = drizzle(client, { schema })
+
+  let queue: Promise<unknown> = Promise.resolve()
+  const write = <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
+    const run = queue.then(() => db.transaction(work))
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  return { db, client, write, close: () => client.close() }
+}
+
+/** `SELECT 1` through the pool: what `/health` reports. */
+export async function pingDatabase(database: Database): Promise<boolean> {
+  try {
+    await database.db.run(sql`select 1`)
+    return true
+  } catch {
+    return false
+  }
+}

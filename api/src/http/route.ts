@@ -1,0 +1,114 @@
+import type { Context, Hono } from 'hono'
+import { z } from 'zod'
+import { AppError } from './app-error'
+import type { AppEnv } from './context'
+import { enforcePolicy, type Policy } from './policy'
+import { validationError } from './problem'
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
+
+export interface ResponseSpec {
+  description: string
+  schema?: z.ZodType
+  /** Defaults to application/json. */
+  contentType?: string
+}
+
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod
+  /** Hono path relative to the router's mount point, e.g. `/receptions/:id`. */
+  path: string
+  summary: string
+  description?: string
+  tags: string[]
+  policy: Policy
+  params?: P
+  query?: Q
+  body?: B
+  responses: Record<number, ResponseSpec>
+}
+
+/** A route as published: the full path under which it is mounted. */
+export type RegisteredRoute = RouteSpec & { fullPath: string }
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined
+
+export interface RouteInput<P, Q, B> {
+  params: Infer<P>
+  query: Infer<Q>
+  body: Infer<B>
+}
+
+/** One Hono instance per resource, with the specs of its routes kept beside it for OpenAPI and policy checks. */
+export interface Resource {
+  app: Hono<AppEnv>
+  routes: RouteSpec[]
+}
+
+/**
+ * Registers a route whose every input is parsed with a shared schema before the handler runs and whose policy
+ * is enforced first. Handlers stay inline so the parsed input keeps its types.
+ */
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  resource: Resource,
+  spec: Omit<RouteSpec, 'params' | 'query' | 'body'> & { params?: P; query?: Q; body?: B },
+  handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Response | Promise<Response>,
+): void {
+  resource.routes.push(spec as RouteSpec)
+  resource.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+    await enforcePolicy(spec.policy, c)
+    const params = spec.params ? parseOrThrow(spec.params, c.req.param(), 'params') : undefined
+    const query = spec.query ? parseOrThrow(spec.query, c.req.query(), 'query') : undefined
+    const body = spec.body ? parseOrThrow(spec.body, await readJsonBody(c), 'body') : undefined
+    return handler(c, { params, query, body } as RouteInput<P, Q, B>)
+  })
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'params'): z.output<T> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw validationError(parsed.error, where)
+  return parsed.data
+}
+
+async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const contentType = c.req.header('content-type') ?? ''
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: '请求内容须为 application/json' })
+  }
+  const text = await c.req.text()
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new AppError('MALFORMED_JSON')
+  }
+}
+
+export function createResource(app: Hono<AppEnv>): Resource {
+  return { app, routes: [] }
+}
+
+/** Hono's `:id` path parameters in OpenAPI's `{id}` form. */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
+}
+
+/** Whether a concrete request path matches a route pattern, to tell 405 from 404. */
+export function pathMatches(pattern: string, path: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}/?$`,
+  )
+  return regex.test(path)
+}
+
+export const EmptySchema = z.strictObject({})

@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs'
+import { type Database, openDatabase } from './db/client'
+import { runMigrations } from './db/migrate'
+import { seedDemoData } from './db/seed/seed-demo'
+import type { Config } from './env'
+import type { Logger } from './lib/log'
+
+/** Opens the configured database, applies pending migrations and, in demo mode, seeds 江城市. */
+export async function prepareDatabase(config: Config, logger: Logger, now = Date.now()): Promise<Database> {
+  if (config.databaseUrl.startsWith('file:')) {
+    mkdirSync(config.dataDir, { recursive: true })
+  }
+  const database = openDatabase({
+    url: config.databaseUrl,
+    authToken: config.databaseAuthToken,
+    poolSize: config.databasePoolSize,
+    busyTimeoutMs: config.databaseBusyTimeoutMs,
+  })
+  try {
+    await runMigrations(database)
+    if (config.seedDemoData) {
+      const summary = await seedDemoData(database, now)
+      logger.info('demo data seeded', { inserted: summary })
+    }
+    return database
+  } catch (error) {
+    database.close()
+    throw error
+  }
+}

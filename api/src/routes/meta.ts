@@ -1,0 +1,75 @@
+import { HealthSchema } from '@xinfang/shared'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { pingDatabase } from '../db/client'
+import type { AppDeps, AppEnv } from '../http/context'
+import { buildOpenApiDocument, renderDocsPage } from '../http/openapi'
+import { createResource, defineRoute, type RegisteredRoute } from '../http/route'
+
+const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: 'OpenAPI 3.1 document' })
+
+export function metaRoutes(deps: AppDeps, allRoutes: () => RegisteredRoute[]) {
+  const resource = createResource(new Hono<AppEnv>())
+  let cached: { document: Record<string, unknown>; html: string } | undefined
+  const docs = () => {
+    cached ??= (() => {
+      const routes = allRoutes()
+      const document = buildOpenApiDocument(routes)
+      return { document, html: renderDocsPage(routes, document) }
+    })()
+    return cached
+  }
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/health',
+      summary: '健康检查（含数据库）',
+      tags: ['meta'],
+      policy: 'public',
+      responses: {
+        200: { description: '服务与数据库正常', schema: HealthSchema },
+        503: { description: '数据库不可用', schema: HealthSchema },
+      },
+    },
+    async (c) => {
+      const isDbOk = await pingDatabase(deps.database)
+      c.header('cache-control', 'no-store')
+      return isDbOk
+        ? c.json({ status: 'ok', db: 'ok' } satisfies z.infer<typeof HealthSchema>, 200)
+        : c.json({ status: 'unavailable', db: 'unavailable' } satisfies z.infer<typeof HealthSchema>, 503)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      summary: 'OpenAPI 3.1 接口定义',
+      tags: ['meta'],
+      policy: 'public',
+      responses: { 200: { description: '由共享 zod 契约生成的接口定义', schema: OpenApiDocumentSchema } },
+    },
+    (c) => c.json(docs().document, 200),
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/api/docs',
+      summary: '接口文档页面',
+      tags: ['meta'],
+      policy: 'public',
+      responses: { 200: { description: 'HTML 文档', contentType: 'text/html' } },
+    },
+    (c) => {
+      c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      return c.html(docs().html, 200)
+    },
+  )
+
+  return resource
+}

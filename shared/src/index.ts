@@ -1,0 +1,7 @@
+export * from './common'
+export * from './errors'
+export * from './health'
+export * from './problem'
+export * from './reception'
+export * from './reference'
+export * from './time'

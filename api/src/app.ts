@@ -9,9 +9,12 @@ import type { AppDeps, AppEnv } from './http/context'
 import { problemOf, problemResponse } from './http/problem'
 import { pathMatches, type RegisteredRoute, type Resource } from './http/route'
 import { isStorageUnavailable } from './lib/storage-errors'
+import { authRoutes } from './routes/auth'
+import { meRoutes } from './routes/me'
 import { metaRoutes } from './routes/meta'
 import { receptionRoutes } from './routes/receptions'
 import { referenceRoutes } from './routes/reference'
+import { staffAuditRoutes } from './routes/staff-audit'
 
 export type { AppDeps } from './http/context'
 
@@ -65,6 +68,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     metaRoutes(deps, () => routes),
   )
   mount('/api/v1', referenceRoutes(deps))
+  mount('/api/v1', authRoutes(deps))
+  mount('/api/v1', meRoutes(deps))
+  mount('/api/v1', staffAuditRoutes(deps))
   mount('/api/v1', receptionRoutes(deps))
 
   if (options.web) app.get('*', options.web)

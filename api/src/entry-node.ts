@@ -3,17 +3,22 @@ import { relative } from 'node:path'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
+import { KeyringError, loadKeyring } from './domain/privacy/keyring'
 import { ConfigError, loadConfig } from './env'
+import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
 import { prepareDatabase } from './prepare'
 
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createJsonLogger(config.logLevel)
+  // Keys before the database: production without keys must stop before touching anything.
+  const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
   const database = await prepareDatabase(config, logger)
+  const wechat = createWeChatClient({ ...config.wechat, logger })
   const hasWeb = existsSync(`${config.webRoot}/index.html`)
   const app = createApp(
-    { config, database, logger, now: Date.now },
+    { config, database, logger, keyring, wechat, now: Date.now },
     hasWeb ? { web: serveStatic({ root: config.webRoot }) } : {},
   )
 
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof KeyringError) {
     process.stderr.write(`${error.message}\n`)
   } else {
     process.stderr.write(

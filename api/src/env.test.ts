@@ -28,7 +28,19 @@ test('an invalid value is refused with a message naming the variable', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
 })
 
+const PRODUCTION = { XINFANG_MODE: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' }
+
 test('production mode never seeds demo data and refuses to be told to', () => {
-  expect(loadConfig({ XINFANG_MODE: 'production' }).seedDemoData).toBe(false)
-  expect(() => loadConfig({ XINFANG_MODE: 'production', XINFANG_SEED: 'true' })).toThrow(/demo data/)
+  expect(loadConfig(PRODUCTION).seedDemoData).toBe(false)
+  expect(() => loadConfig({ ...PRODUCTION, XINFANG_SEED: 'true' })).toThrow(/demo data/)
+})
+
+test('production mode refuses to start without WeChat credentials and names the missing variables', () => {
+  expect(() => loadConfig({ XINFANG_MODE: 'production' })).toThrow(/WECHAT_APPID and WECHAT_SECRET/)
+  expect(() => loadConfig({ XINFANG_MODE: 'production', WECHAT_APPID: 'wx1' })).toThrow(/WECHAT_SECRET/)
+})
+
+test('the WeChat API base URL defaults to WeChat and can point at a local fake', () => {
+  expect(loadConfig({}).wechat.baseUrl).toBe('https://api.weixin.qq.com')
+  expect(loadConfig({ WECHAT_API_BASE_URL: 'http://127.0.0.1:9999/' }).wechat.baseUrl).toBe('http://127.0.0.1:9999')
 })

@@ -34,6 +34,11 @@ const ConfigSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   XINFANG_SEED: booleanFromString.optional(),
+  WECHAT_APPID: z.string().min(1).optional(),
+  WECHAT_SECRET: z.string().min(1).optional(),
+  WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
+  /** Subscribe-message template ids the mini-program asks citizens to accept, comma-separated. */
+  WECHAT_TEMPLATE_IDS: z.string().default(''),
 })
 
 export type Config = {
@@ -51,6 +56,9 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** Whether demo data is seeded on start: on by default in demo mode, never in production. */
   seedDemoData: boolean
+  wechat: { appId: string; secret: string; baseUrl: string }
+  /** The raw environment, for the keyring loader, which reads key variables itself. */
+  env: Record<string, string | undefined>
 }
 
 export class ConfigError extends Error {
@@ -82,9 +90,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
     seedDemoData: env.XINFANG_MODE === 'demo' && (env.XINFANG_SEED ?? true),
+    // Demo mode talks to a WeChat that will refuse these placeholders; demo login does not need WeChat at all.
+    wechat: {
+      appId: env.WECHAT_APPID ?? 'demo-appid',
+      secret: env.WECHAT_SECRET ?? 'demo-secret',
+      baseUrl: env.WECHAT_API_BASE_URL.replace(/\/$/, ''),
+    },
+    env: source,
   }
-  if (config.mode === 'production' && env.XINFANG_SEED) {
-    throw new ConfigError('XINFANG_SEED=true is refused in production mode: demo data must never reach production.')
+  if (config.mode === 'production') {
+    if (env.XINFANG_SEED) {
+      throw new ConfigError('XINFANG_SEED=true is refused in production mode: demo data must never reach production.')
+    }
+    const missing = (['WECHAT_APPID', 'WECHAT_SECRET'] as const).filter((name) => !env[name])
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Production mode needs the mini-program's WeChat credentials: set ${missing.join(' and ')} (微信公众平台 → 开发管理 → 开发设置).`,
+      )
+    }
   }
   return config
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { inject } from 'vitest'
 import { type App, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
+import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
 import { type Config, loadConfig } from '../src/env'
+import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
 import { FIXED_NOW } from './fixed-clock'
 
@@ -12,6 +14,7 @@ export interface TestContext {
   app: App
   database: Database
   config: Config
+  keyring: Keyring
   /** Structured log lines the app wrote, parsed. */
   logs: Record<string, unknown>[]
   dataDir: string
@@ -20,21 +23,37 @@ export interface TestContext {
   close(): void
 }
 
-/** A real app on its own copy of the migrated, seeded template database, at the fixed clock. */
-export function createTestContext(env: Record<string, string> = {}): TestContext {
+/**
+ * A real app on its own copy of the migrated, seeded template database, at the fixed clock. WeChat calls go to
+ * `WECHAT_API_BASE_URL` (a fake server the test starts) or, unset, to a closed local port.
+ */
+export function createTestContext(
+  env: Record<string, string> = {},
+  options: { wechat?: WeChatClient } = {},
+): TestContext {
   const dataDir = mkdtempSync(join(tmpdir(), 'xinfang-test-'))
   const path = join(dataDir, 'xinfang.db')
   copyFileSync(inject('templateDatabasePath'), path)
-  const config = loadConfig({ XINFANG_DATA_DIR: dataDir, DATABASE_URL: `file:${path}`, LOG_LEVEL: 'debug', ...env })
+  const config = loadConfig({
+    XINFANG_DATA_DIR: dataDir,
+    DATABASE_URL: `file:${path}`,
+    LOG_LEVEL: 'debug',
+    WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
+    ...env,
+  })
   const database = openDatabase({ url: config.databaseUrl })
+  const keyring = loadKeyring({ mode: config.mode, dataDir, env: config.env })
   const logs: Record<string, unknown>[] = []
   const logger = createJsonLogger('debug', (line) => logs.push(JSON.parse(line)))
   let now = FIXED_NOW
-  const app = createApp({ config, database, logger, now: () => now })
+  const clock = () => now
+  const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
+  const app = createApp({ config, database, logger, keyring, wechat, now: clock })
   return {
     app,
     database,
     config,
+    keyring,
     logs,
     dataDir,
     setNow: (epochMs) => {

@@ -1,6 +1,11 @@
+import './zod-locale'
+
+export * from './audit'
+export * from './auth'
 export * from './common'
 export * from './errors'
 export * from './health'
+export * from './identity'
 export * from './problem'
 export * from './reception'
 export * from './reference'

@@ -1,9 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** Where `pnpm --filter @xinfang/miniapp build:weapp` writes the mini-program package. */
-export const WEAPP_DIST_DIR = fileURLToPath(new URL('../../miniapp/dist/weapp/', import.meta.url))
+/**
+ * Where `pnpm --filter @xinfang/miniapp build:weapp` writes the mini-program package. XINFANG_WEAPP_DIR points the
+ * weapp layers at another build (a release build kept elsewhere, a build made with another TARO_APP_API_BASE).
+ */
+export const WEAPP_DIST_DIR = resolve(
+  process.env.XINFANG_WEAPP_DIR ?? fileURLToPath(new URL('../../miniapp/dist/weapp/', import.meta.url)),
+)
 
 export const BUILD_WEAPP_HINT = 'pnpm --filter @xinfang/miniapp build:weapp'
 
@@ -12,14 +17,13 @@ export interface WeappAppJson {
   pages: string[]
   subpackages?: WeappSubpackage[]
   subPackages?: WeappSubpackage[]
-  tabBar?: { list?: { pagePath: string }[] }
+  /** `tabBar.list[].pagePath`: WeChat refuses navigateTo/redirectTo to these and switchTab to any other page. */
+  tabBarPages: string[]
 }
 
 export interface WeappSubpackage {
   root: string
   pages: string[]
-  name?: string
-  independent?: boolean
 }
 
 /**
@@ -35,12 +39,26 @@ export function assertWeappBuild(distDir: string = WEAPP_DIST_DIR): void {
 
 export function readAppJson(distDir: string = WEAPP_DIST_DIR): WeappAppJson {
   assertWeappBuild(distDir)
-  const parsed: unknown = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8'))
-  if (!isRecord(parsed) || !Array.isArray(parsed.pages) || !parsed.pages.every((page) => typeof page === 'string')) {
-    throw new Error(`${join(distDir, 'app.json')} has no "pages" array of strings`)
+  const file = join(distDir, 'app.json')
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+  if (!isRecord(parsed) || !isStringArray(parsed.pages)) throw new Error(`${file} has no "pages" array of strings`)
+  const tabBarList = isRecord(parsed.tabBar) && Array.isArray(parsed.tabBar.list) ? parsed.tabBar.list : []
+  const tabBarPages = tabBarList.flatMap((item: unknown) =>
+    isRecord(item) && typeof item.pagePath === 'string' ? [item.pagePath] : [],
+  )
+  const appJson: WeappAppJson = { pages: parsed.pages, tabBarPages }
+  for (const key of ['subpackages', 'subPackages'] as const) {
+    const value = parsed[key]
+    if (value === undefined) continue
+    if (!Array.isArray(value)) throw new Error(`${file}: "${key}" is not an array`)
+    appJson[key] = value.map((entry: unknown, index) => {
+      if (!isRecord(entry) || typeof entry.root !== 'string' || !isStringArray(entry.pages)) {
+        throw new Error(`${file}: ${key}[${index}] needs a "root" string and a "pages" array of strings`)
+      }
+      return { root: entry.root, pages: entry.pages }
+    })
   }
-  // The checks above and miniprogram-ci's validation (weapp-static) vouch for the rest of the shape.
-  return parsed as unknown as WeappAppJson
+  return appJson
 }
 
 export function subpackagesOf(appJson: WeappAppJson): WeappSubpackage[] {
@@ -67,4 +85,8 @@ export function fileSize(path: string): number {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
 }

@@ -1,5 +1,8 @@
 import type { Database } from '../db/client'
+import type { Principal } from '../domain/auth/tokens'
+import type { Keyring } from '../domain/privacy/keyring'
 import type { Config } from '../env'
+import type { WeChatClient } from '../integrations/wechat'
 import type { Logger } from '../lib/log'
 
 /** Everything the app needs from the outside world; the Node and edge entries build it, tests build their own. */
@@ -7,6 +10,8 @@ export interface AppDeps {
   config: Config
   database: Database
   logger: Logger
+  keyring: Keyring
+  wechat: WeChatClient
   /** The current instant in epoch ms; tests pin it. */
   now: () => number
 }
@@ -14,5 +19,7 @@ export interface AppDeps {
 export type AppEnv = {
   Variables: {
     requestId: string
+    /** Set by the route's policy check; absent on public routes. */
+    principal: Principal
   }
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, ProblemSchema } from '@xinfang/shared'
 import { z } from 'zod'
-import { POLICY_DESCRIPTIONS } from './policy'
+import { describePolicy, policyKey } from './policy'
 import { type RegisteredRoute, toOpenApiPath } from './route'
 
 type JsonSchema = Record<string, unknown>
@@ -53,7 +53,8 @@ export function buildOpenApiDocument(routes: RegisteredRoute[]): JsonSchema {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: route.tags,
-      'x-policy': route.policy,
+      'x-policy': policyKey(route.policy),
+      ...(route.policy === 'public' ? {} : { security: [{ bearer: [] }] }),
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       ...(route.body
         ? {
@@ -78,7 +79,7 @@ export function buildOpenApiDocument(routes: RegisteredRoute[]): JsonSchema {
     components: {
       schemas: { Problem: jsonSchemaOf(ProblemSchema, 'output') },
       'x-error-codes': Object.fromEntries(Object.entries(ERROR_CODES).map(([code, value]) => [code, value])),
-      'x-policies': POLICY_DESCRIPTIONS,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   }
 }
@@ -105,7 +106,7 @@ export function renderDocsPage(routes: RegisteredRoute[], document: JsonSchema):
           : ''
       return `<section id="${escapeHtml(String(op?.operationId ?? ''))}"><h3><code>${route.method.toUpperCase()} ${escapeHtml(
         route.fullPath,
-      )}</code></h3><p>${escapeHtml(route.summary)} · 权限：${escapeHtml(POLICY_DESCRIPTIONS[route.policy])}</p>${params}${body}<h4>响应</h4><pre>${escapeHtml(
+      )}</code></h3><p>${escapeHtml(route.summary)} · 权限：${escapeHtml(describePolicy(route.policy))}</p>${params}${body}<h4>响应</h4><pre>${escapeHtml(
         JSON.stringify(op?.responses ?? {}, null, 2),
       )}</pre></section>`
     })

@@ -1,19 +1,66 @@
+import { STAFF_ROLE_LABELS, type StaffRole } from '@xinfang/shared'
 import type { Context } from 'hono'
-import type { AppEnv } from './context'
+import { loadStaffStanding } from '../domain/auth/staff-standing'
+import { type Principal, verifyAccessToken } from '../domain/auth/tokens'
+import { AppError } from './app-error'
+import type { AppDeps, AppEnv } from './context'
 
 /**
- * Who may call a route. Every route declares one (deny by default: a route without a policy cannot be
- * registered), and the OpenAPI document publishes it as `x-policy`.
+ * Who may call a route. Every route declares one — a route cannot be registered without it, and a test walks
+ * the router to prove it — so access is denied unless a policy grants it.
+ * - `public`: anyone; `citizen`: a signed-in citizen; `staff`: any active staff member;
+ * - a list of roles: staff holding one of them; `authenticated`: a citizen or staff member.
  */
-export type Policy = 'public'
+export type Policy = 'public' | 'citizen' | 'staff' | 'authenticated' | readonly StaffRole[]
 
-export const POLICY_DESCRIPTIONS: Record<Policy, string> = {
-  public: '无需登录',
+export function describePolicy(policy: Policy): string {
+  if (typeof policy !== 'string') return `工作人员：${policy.map((role) => STAFF_ROLE_LABELS[role]).join('、')}`
+  return { public: '无需登录', citizen: '群众登录', staff: '工作人员登录', authenticated: '群众或工作人员登录' }[policy]
 }
 
-export async function enforcePolicy(policy: Policy, _c: Context<AppEnv>): Promise<void> {
-  switch (policy) {
-    case 'public':
-      return
+export function policyKey(policy: Policy): string {
+  return typeof policy === 'string' ? policy : `staff:${policy.join(',')}`
+}
+
+function bearerOf(c: Context<AppEnv>): string | null {
+  const header = c.req.header('authorization')
+  if (!header) return null
+  const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(header.trim())
+  if (!match?.[1]) throw new AppError('UNAUTHENTICATED', { detail: 'Authorization 请求头格式应为 Bearer <token>' })
+  return match[1]
+}
+
+/**
+ * Authenticates the caller as the policy requires and stores the principal on the context. A staff token is
+ * checked against the account on every request (cached briefly), so a deactivated or transferred official loses
+ * access within a minute even though their token has not expired.
+ */
+export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<AppEnv>): Promise<void> {
+  if (policy === 'public') return
+  const token = bearerOf(c)
+  if (!token) throw new AppError('UNAUTHENTICATED')
+  const now = deps.now()
+  const wantsCitizen = policy === 'citizen' || policy === 'authenticated'
+  const wantsStaff = policy !== 'citizen'
+
+  let principal: Principal | null = null
+  if (wantsCitizen) principal = await verifyAccessToken(deps.keyring.tokenSecret, token, 'citizen', now)
+  if (!principal && wantsStaff) principal = await verifyAccessToken(deps.keyring.tokenSecret, token, 'staff', now)
+  if (!principal) {
+    // A valid token of the other audience is a question of role (403), not of identity (401).
+    const otherAudience = wantsStaff ? 'citizen' : 'staff'
+    if (await verifyAccessToken(deps.keyring.tokenSecret, token, otherAudience, now)) {
+      throw new AppError('FORBIDDEN')
+    }
+    throw new AppError('UNAUTHENTICATED')
   }
+
+  if (principal.kind === 'staff') {
+    const standing = await loadStaffStanding(deps, principal.id)
+    if (!standing?.isActive || standing.unitId !== principal.unitId || standing.role !== principal.role) {
+      throw new AppError('UNAUTHENTICATED', { detail: '账号状态已变更，请重新登录' })
+    }
+    if (typeof policy !== 'string' && !policy.includes(principal.role)) throw new AppError('FORBIDDEN')
+  }
+  c.set('principal', principal)
 }

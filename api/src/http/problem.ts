@@ -28,31 +28,12 @@ export function problemResponse(problem: Problem, headers: Record<string, string
   })
 }
 
-/** zod issues as `{ path, message }` with Chinese messages for the fields a person can fix. */
+/** zod issues as `{ path, message }`; messages are Chinese (shared/src/zod-locale.ts) for a person to act on. */
 export function fieldErrorsOf(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: chineseMessageOf(issue),
+    message: issue.message,
   }))
-}
-
-function chineseMessageOf(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? '必填项' : `类型不正确，应为 ${issue.expected}`
-    case 'too_small':
-      return issue.origin === 'string' ? `至少 ${issue.minimum} 个字` : `不能小于 ${issue.minimum}`
-    case 'too_big':
-      return issue.origin === 'string' ? `最多 ${issue.maximum} 个字` : `不能大于 ${issue.maximum}`
-    case 'unrecognized_keys':
-      return `不认识的字段：${issue.keys.join('、')}`
-    case 'invalid_value':
-      return '取值不在允许范围内'
-    case 'invalid_format':
-      return `格式不正确（${issue.format}）`
-    default:
-      return issue.message
-  }
 }
 
 export function validationError(error: z.ZodError, where: 'body' | 'query' | 'params' | 'headers'): AppError {

@@ -1,9 +1,10 @@
-import type { Context, Hono } from 'hono'
+import type { ErrorCode } from '@xinfang/shared'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from './app-error'
-import type { AppEnv } from './context'
+import type { AppDeps, AppEnv } from './context'
 import { enforcePolicy, type Policy } from './policy'
-import { validationError } from './problem'
+import { fieldErrorsOf, validationError } from './problem'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -30,6 +31,11 @@ export interface RouteSpec<
   query?: Q
   body?: B
   responses: Record<number, ResponseSpec>
+  /**
+   * A dedicated error code for a body field whose rule has one in the contract (e.g. `idNumber` →
+   * `ID_NUMBER_INVALID`), used when that field is the only thing wrong with the request.
+   */
+  fieldErrorCodes?: Record<string, ErrorCode>
 }
 
 /** A route as published: the full path under which it is mounted. */
@@ -47,6 +53,7 @@ export interface RouteInput<P, Q, B> {
 export interface Resource {
   app: Hono<AppEnv>
   routes: RouteSpec[]
+  deps: AppDeps
 }
 
 /**
@@ -64,18 +71,27 @@ export function defineRoute<
 ): void {
   resource.routes.push(spec as RouteSpec)
   resource.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
-    await enforcePolicy(spec.policy, c)
+    await enforcePolicy(resource.deps, spec.policy, c)
     const params = spec.params ? parseOrThrow(spec.params, c.req.param(), 'params') : undefined
     const query = spec.query ? parseOrThrow(spec.query, c.req.query(), 'query') : undefined
-    const body = spec.body ? parseOrThrow(spec.body, await readJsonBody(c), 'body') : undefined
+    const body = spec.body ? parseOrThrow(spec.body, await readJsonBody(c), 'body', spec.fieldErrorCodes) : undefined
     return handler(c, { params, query, body } as RouteInput<P, Q, B>)
   })
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'params'): z.output<T> {
+function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+  fieldErrorCodes: Record<string, ErrorCode> = {},
+): z.output<T> {
   const parsed = schema.safeParse(value)
-  if (!parsed.success) throw validationError(parsed.error, where)
-  return parsed.data
+  if (parsed.success) return parsed.data
+  const fields = new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.')))
+  const [onlyField] = fields
+  const dedicated = fields.size === 1 && onlyField !== undefined ? fieldErrorCodes[onlyField] : undefined
+  if (dedicated) throw new AppError(dedicated, { errors: fieldErrorsOf(parsed.error, where) })
+  throw validationError(parsed.error, where)
 }
 
 async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
@@ -91,8 +107,8 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-export function createResource(app: Hono<AppEnv>): Resource {
-  return { app, routes: [] }
+export function createResource(deps: AppDeps): Resource {
+  return { app: new Hono<AppEnv>(), routes: [], deps }
 }
 
 /** Hono's `:id` path parameters in OpenAPI's `{id}` form. */

@@ -1,15 +1,14 @@
 import { HealthSchema } from '@xinfang/shared'
-import { Hono } from 'hono'
 import { z } from 'zod'
 import { pingDatabase } from '../db/client'
-import type { AppDeps, AppEnv } from '../http/context'
+import type { AppDeps } from '../http/context'
 import { buildOpenApiDocument, renderDocsPage } from '../http/openapi'
 import { createResource, defineRoute, type RegisteredRoute } from '../http/route'
 
 const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: 'OpenAPI 3.1 document' })
 
 export function metaRoutes(deps: AppDeps, allRoutes: () => RegisteredRoute[]) {
-  const resource = createResource(new Hono<AppEnv>())
+  const resource = createResource(deps)
   let cached: { document: Record<string, unknown>; html: string } | undefined
   const docs = () => {
     cached ??= (() => {

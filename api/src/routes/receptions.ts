@@ -1,11 +1,10 @@
 import { ReceptionListQuerySchema, ReceptionSessionListSchema } from '@xinfang/shared'
-import { Hono } from 'hono'
 import { listPublishedSessions } from '../domain/receptions/list-published-sessions'
-import type { AppDeps, AppEnv } from '../http/context'
+import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 
 export function receptionRoutes(deps: AppDeps) {
-  const resource = createResource(new Hono<AppEnv>())
+  const resource = createResource(deps)
 
   defineRoute(
     resource,

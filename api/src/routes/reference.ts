@@ -1,15 +1,14 @@
 import { CategoryListSchema, UnitListSchema } from '@xinfang/shared'
-import { Hono } from 'hono'
 import { listCategories } from '../domain/reference/list-categories'
 import { listUnits } from '../domain/reference/list-units'
-import type { AppDeps, AppEnv } from '../http/context'
+import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 
 /** Reference data changes rarely; clients may cache it for a few minutes. */
 const REFERENCE_CACHE = 'public, max-age=300'
 
 export function referenceRoutes(deps: AppDeps) {
-  const resource = createResource(new Hono<AppEnv>())
+  const resource = createResource(deps)
 
   defineRoute(
     resource,

@@ -1,0 +1,52 @@
+import type { AuthResult } from '@xinfang/shared'
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { citizenProfiles, citizens, staffAccounts } from '../../db/schema'
+import { issueTokens, retireRefreshToken, revokeFamilyIn, unauthenticated } from './sessions'
+
+/**
+ * Exchanges a refresh token for a new pair in the same family. Runs in one transaction so a crash cannot leave
+ * the old token retired without a successor; a refused refresh still commits what it revoked, then answers 401.
+ */
+export async function refreshSession(
+  database: Database,
+  refreshToken: string,
+  options: { tokenSecret: Uint8Array; now: number },
+): Promise<AuthResult> {
+  const result = await database.write(async (tx): Promise<AuthResult | null> => {
+    const outcome = await retireRefreshToken(tx, refreshToken, options.now)
+    if (outcome.kind !== 'rotated') return null
+    if (outcome.subjectKind === 'citizen') {
+      const [citizen] = await tx
+        .select({ id: citizens.id, profile: citizenProfiles.citizenId })
+        .from(citizens)
+        .leftJoin(citizenProfiles, eq(citizenProfiles.citizenId, citizens.id))
+        .where(eq(citizens.id, outcome.subjectId))
+        .limit(1)
+      if (!citizen) return null
+      const tokens = await issueTokens(
+        tx,
+        { kind: 'citizen', id: citizen.id },
+        options.tokenSecret,
+        options.now,
+        outcome.familyId,
+      )
+      return { ...tokens, user: { id: citizen.id, role: 'citizen', hasProfile: citizen.profile !== null } }
+    }
+    const [staff] = await tx.select().from(staffAccounts).where(eq(staffAccounts.id, outcome.subjectId)).limit(1)
+    if (!staff?.isActive) {
+      await revokeFamilyIn(tx, outcome.familyId)
+      return null
+    }
+    const tokens = await issueTokens(
+      tx,
+      { kind: 'staff', id: staff.id, role: staff.role, unitId: staff.unitId },
+      options.tokenSecret,
+      options.now,
+      outcome.familyId,
+    )
+    return { ...tokens, user: { id: staff.id, role: staff.role, hasProfile: false } }
+  })
+  if (!result) throw unauthenticated()
+  return result
+}

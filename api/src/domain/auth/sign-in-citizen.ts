@@ -1,0 +1,37 @@
+import type { AuthResult } from '@xinfang/shared'
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { citizenProfiles, citizens } from '../../db/schema'
+import { newId } from '../../lib/ids'
+import { issueTokens } from './sessions'
+
+/**
+ * Signs a citizen in by their WeChat openid, creating the account on first login. Demo logins use an openid in
+ * a namespace WeChat never issues (`demo:`), so a demo account can never collide with a real one.
+ */
+export async function signInCitizen(
+  database: Database,
+  openid: string,
+  options: { isDemo: boolean; tokenSecret: Uint8Array; now: number },
+): Promise<AuthResult> {
+  return database.write(async (tx) => {
+    await tx
+      .insert(citizens)
+      .values({ id: newId(options.now), openid, isDemo: options.isDemo, createdAt: options.now })
+      .onConflictDoNothing()
+    const [citizen] = await tx
+      .select({ id: citizens.id, profile: citizenProfiles.citizenId })
+      .from(citizens)
+      .leftJoin(citizenProfiles, eq(citizenProfiles.citizenId, citizens.id))
+      .where(eq(citizens.openid, openid))
+      .limit(1)
+    if (!citizen) throw new Error('citizen row vanished inside its own transaction')
+    const tokens = await issueTokens(tx, { kind: 'citizen', id: citizen.id }, options.tokenSecret, options.now)
+    return { ...tokens, user: { id: citizen.id, role: 'citizen', hasProfile: citizen.profile !== null } }
+  })
+}
+
+/** A stable demo openid for a display name, or a fresh one when no name is given. */
+export function demoOpenid(name: string | undefined): string {
+  return `demo:${name ?? crypto.randomUUID()}`
+}

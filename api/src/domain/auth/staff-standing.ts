@@ -1,0 +1,37 @@
+import type { StaffRole } from '@xinfang/shared'
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { staffAccounts } from '../../db/schema'
+
+/** How long a staff member's role, unit and active flag may be served from memory: under the 60 s promise. */
+export const STAFF_STANDING_TTL_MS = 30_000
+
+export interface StaffStanding {
+  isActive: boolean
+  role: StaffRole
+  unitId: string
+}
+
+const caches = new WeakMap<Database, Map<string, { standing: StaffStanding | null; fetchedAt: number }>>()
+
+export async function loadStaffStanding(
+  deps: { database: Database; now: () => number },
+  staffId: string,
+): Promise<StaffStanding | null> {
+  let cache = caches.get(deps.database)
+  if (!cache) {
+    cache = new Map()
+    caches.set(deps.database, cache)
+  }
+  const now = deps.now()
+  const cached = cache.get(staffId)
+  if (cached && now - cached.fetchedAt < STAFF_STANDING_TTL_MS) return cached.standing
+  const [row] = await deps.database.db
+    .select({ isActive: staffAccounts.isActive, role: staffAccounts.role, unitId: staffAccounts.unitId })
+    .from(staffAccounts)
+    .where(eq(staffAccounts.id, staffId))
+    .limit(1)
+  const standing = row ?? null
+  cache.set(staffId, { standing, fetchedAt: now })
+  return standing
+}

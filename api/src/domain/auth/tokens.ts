@@ -1,0 +1,78 @@
+import { STAFF_ROLES, type StaffRole } from '@xinfang/shared'
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import { z } from 'zod'
+
+/**
+ * Access tokens are short JWTs; refresh tokens are opaque random strings stored hashed (see refresh-tokens.ts).
+ * Everything a verifier could be tricked about is pinned: the algorithm (no `none`, no RS/HS confusion), the
+ * issuer, the audience (a citizen token is not a staff token) and the `typ` header (a refresh or ID token
+ * presented as an access token fails).
+ */
+export const TOKEN_ALGORITHM = 'HS256'
+export const TOKEN_ISSUER = 'xinfang'
+export const ACCESS_TOKEN_TYPE = 'at+jwt'
+
+export const AUDIENCES = { citizen: 'xinfang:citizen', staff: 'xinfang:staff' } as const
+export type Audience = keyof typeof AUDIENCES
+
+/** Citizens ≤ 15 minutes, staff ≤ 10 minutes: short enough that a lost phone or a moved official soon loses access. */
+export const ACCESS_TOKEN_TTL_SECONDS: Record<Audience, number> = { citizen: 15 * 60, staff: 10 * 60 }
+
+const CitizenClaimsSchema = z.object({
+  sub: z.string().min(1),
+  fam: z.string().min(1),
+})
+const StaffClaimsSchema = CitizenClaimsSchema.extend({
+  role: z.enum(STAFF_ROLES),
+  unit: z.string().min(1),
+})
+
+export type Principal =
+  | { kind: 'citizen'; id: string; familyId: string }
+  | { kind: 'staff'; id: string; familyId: string; role: StaffRole; unitId: string }
+
+export async function signAccessToken(secret: Uint8Array, principal: Principal, now: number): Promise<string> {
+  const audience = principal.kind
+  const claims =
+    principal.kind === 'staff'
+      ? { fam: principal.familyId, role: principal.role, unit: principal.unitId }
+      : { fam: principal.familyId }
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(AUDIENCES[audience])
+    .setSubject(principal.id)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + ACCESS_TOKEN_TTL_SECONDS[audience])
+    .setJti(crypto.randomUUID())
+    .sign(secret)
+}
+
+/** The principal of a valid access token for `audience`, or null for anything else (never throws). */
+export async function verifyAccessToken(
+  secret: Uint8Array,
+  token: string,
+  audience: Audience,
+  now: number,
+): Promise<Principal | null> {
+  try {
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: [TOKEN_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: AUDIENCES[audience],
+      typ: ACCESS_TOKEN_TYPE,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+      currentDate: new Date(now),
+      clockTolerance: 5,
+    })
+    if (audience === 'staff') {
+      const claims = StaffClaimsSchema.parse(payload)
+      return { kind: 'staff', id: claims.sub, familyId: claims.fam, role: claims.role, unitId: claims.unit }
+    }
+    const claims = CitizenClaimsSchema.parse(payload)
+    return { kind: 'citizen', id: claims.sub, familyId: claims.fam }
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError || error instanceof TypeError) return null
+    throw error
+  }
+}

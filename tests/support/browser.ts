@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { REPO_ROOT } from './api-server'
@@ -8,11 +7,10 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'tests', 'test-output', 'screenshots')
 
 /**
- * Debian's Chromium, headless, with a fresh profile. The background-networking flags matter here: without them
- * Chromium keeps dialling Google hosts that this network refuses.
+ * Debian's Chromium, headless, with a fresh profile (playwright makes a temporary one per launch). The
+ * background-networking flags matter here: without them Chromium keeps dialling Google hosts this network refuses.
  */
 export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'xinfang-chromium-'))
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -24,7 +22,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   })
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
@@ -32,7 +29,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
     browser,
     async close() {
       await browser.close()
-      rmSync(profile, { recursive: true, force: true })
     },
   }
 }

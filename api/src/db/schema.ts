@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 /*
  * Instants are stored as epoch milliseconds (integers index and compare cheaply); the wire format is ISO 8601
@@ -186,3 +186,238 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 })
+
+/** Named counters advanced inside write transactions, e.g. the yearly tracking-number sequence. */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+})
+
+/**
+ * A petition (信访事项). The citizen's words (`content`) and the address of the matter are personal data and
+ * stored encrypted like the profile; the title is what lists show. `version` increases with every change and
+ * guards against lost updates (VERSION_CONFLICT).
+ */
+export const petitions = sqliteTable(
+  'petitions',
+  {
+    id: text('id').primaryKey(),
+    /** 受理编号, e.g. XF-2026-000123. */
+    trackingNo: text('tracking_no').notNull().unique(),
+    /** 查询码, kept as a keyed hash: it works like a password for `/track`. */
+    queryCodeHash: text('query_code_hash').notNull(),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    kind: text('kind', { enum: ['complaint', 'suggestion', 'report', 'inquiry'] }).notNull(),
+    categoryId: text('category_id')
+      .notNull()
+      .references(() => categories.id),
+    title: text('title').notNull(),
+    contentEnc: text('content_enc').notNull(),
+    addressEnc: text('address_enc'),
+    /** The unit the matter concerns; for a report (检举控告), the unit accused. */
+    targetUnitId: text('target_unit_id').references(() => units.id),
+    /** The unit whose queue holds the petition now. */
+    handlingUnitId: text('handling_unit_id')
+      .notNull()
+      .references(() => units.id),
+    status: text('status').notNull(),
+    version: integer('version').notNull().default(1),
+    submittedAt: integer('submitted_at').notNull(),
+    decideBy: integer('decide_by').notNull(),
+    acceptedAt: integer('accepted_at'),
+    replyBy: integer('reply_by'),
+    repliedAt: integer('replied_at'),
+    closedAt: integer('closed_at'),
+    /** Set when the citizen already has an open petition in the same category with very similar text. */
+    possibleRepeatOfId: text('possible_repeat_of_id'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    index('petitions_citizen_idx').on(table.citizenId, table.submittedAt, table.id),
+    index('petitions_queue_idx').on(table.handlingUnitId, table.status, table.submittedAt),
+    index('petitions_status_deadline_idx').on(table.status, table.decideBy),
+  ],
+)
+
+/** The timeline of a petition: a public line for the citizen and, optionally, an internal note for staff. */
+export const petitionEvents = sqliteTable(
+  'petition_events',
+  {
+    id: text('id').primaryKey(),
+    petitionId: text('petition_id')
+      .notNull()
+      .references(() => petitions.id),
+    at: integer('at').notNull(),
+    type: text('type').notNull(),
+    publicMessage: text('public_message'),
+    internalNote: text('internal_note'),
+    actorKind: text('actor_kind', { enum: ['citizen', 'staff', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+  },
+  (table) => [index('petition_events_petition_idx').on(table.petitionId, table.at)],
+)
+
+/** Uploaded evidence. The bytes live in attachment storage under `storage_key`, never in a served directory. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    ownerCitizenId: text('owner_citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    petitionId: text('petition_id').references(() => petitions.id),
+    mime: text('mime', { enum: ['image/jpeg', 'image/png', 'application/pdf'] }).notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    index('attachments_owner_idx').on(table.ownerCitizenId, table.createdAt),
+    index('attachments_petition_idx').on(table.petitionId),
+  ],
+)
+
+/**
+ * Idempotency keys (../shared/API.md): the key row is written in the same transaction as what it creates, so a
+ * crash between commit and response still replays the original answer.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    /** `citizen:<id>`: keys are scoped to the caller. */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    /** The operation, e.g. `POST /petitions`, so one key cannot replay another route's answer. */
+    operation: text('operation').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: text('response_body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.operation, table.key] })],
+)
+
+/** A seat booking at a reception session. Seats held = `attendees`. */
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => receptionSessions.id),
+    slotId: text('slot_id')
+      .notNull()
+      .references(() => receptionSlots.id),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    status: text('status', { enum: ['pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show'] }).notNull(),
+    attendees: integer('attendees').notNull(),
+    matterEnc: text('matter_enc').notNull(),
+    petitionId: text('petition_id').references(() => petitions.id),
+    checkInCode: text('check_in_code').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    // One active booking per citizen per session, enforced by the database whatever the code does.
+    uniqueIndex('bookings_one_active_per_session')
+      .on(table.sessionId, table.citizenId)
+      .where(sql`status IN ('pending', 'confirmed', 'checked_in')`),
+    index('bookings_citizen_idx').on(table.citizenId, table.createdAt),
+    index('bookings_slot_idx').on(table.slotId, table.status),
+    check('bookings_attendees', sql`${table.attendees} BETWEEN 1 AND 5`),
+  ],
+)
+
+/** The waiting list of a full slot, served first come, first served. */
+export const waitlistEntries = sqliteTable(
+  'waitlist_entries',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => receptionSessions.id),
+    slotId: text('slot_id')
+      .notNull()
+      .references(() => receptionSlots.id),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    attendees: integer('attendees').notNull(),
+    matterEnc: text('matter_enc').notNull(),
+    status: text('status', { enum: ['waiting', 'promoted', 'left'] }).notNull(),
+    bookingId: text('booking_id').references(() => bookings.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('waitlist_one_per_session')
+      .on(table.sessionId, table.citizenId)
+      .where(sql`status = 'waiting'`),
+    index('waitlist_slot_queue_idx').on(table.slotId, table.status, table.createdAt),
+  ],
+)
+
+/** The in-app message centre: every status change of a citizen's petitions and bookings. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    at: integer('at').notNull(),
+    subjectKind: text('subject_kind', { enum: ['petition', 'booking'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    readAt: integer('read_at'),
+  },
+  (table) => [index('messages_citizen_idx').on(table.citizenId, table.at, table.id)],
+)
+
+/**
+ * Transactional outbox for WeChat subscribe messages: written in the same transaction as the in-app message,
+ * delivered afterwards with retries. A failed push never loses the in-app copy.
+ */
+export const notificationOutbox = sqliteTable(
+  'notification_outbox',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id')
+      .notNull()
+      .unique()
+      .references(() => messages.id),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    /** Which subscribe-message template this notice uses (`petition_progress`, `booking_update`, …). */
+    template: text('template').notNull(),
+    /** JSON of the template's fields. */
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'skipped', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (table) => [index('notification_outbox_due_idx').on(table.status, table.nextAttemptAt)],
+)
+
+/** Subscribe-message credits: one per template the citizen accepted in `requestSubscribeMessage`. */
+export const subscriptionCredits = sqliteTable(
+  'subscription_credits',
+  {
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    templateId: text('template_id').notNull(),
+    credits: integer('credits').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.citizenId, table.templateId] }), check('subscription_credits_non_negative', sql`${table.credits} >= 0`)],
+)

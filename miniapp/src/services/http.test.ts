@@ -1,0 +1,207 @@
+import { createServer } from 'node:http'
+import { ERROR_CODES, ReceptionSessionListSchema } from '@xinfang/shared'
+import { expect, test } from 'vitest'
+import { z } from 'zod'
+import { receptionSessionAt } from '../../test/fixtures'
+import { sendJson, sendProblem, startTestServer } from '../../test/test-server'
+import { ApiError, createHttpClient, type HttpClientOptions, NETWORK_ERROR_TITLE } from './http'
+
+const PingSchema = z.object({ ok: z.literal(true) })
+
+/** A client against a real server, which records its backoff waits instead of sleeping through them. */
+function clientFor(baseUrl: string, options: Partial<HttpClientOptions> = {}) {
+  const waits: number[] = []
+  const client = createHttpClient({
+    baseUrl,
+    retryDelaysMs: [100, 300],
+    sleep: async (ms) => {
+      waits.push(ms)
+    },
+    ...options,
+  })
+  return { client, waits }
+}
+
+/** The address of a port that was free a moment ago and has nobody listening now: connections are refused. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+  return `http://127.0.0.1:${address.port}`
+}
+
+async function apiErrorFrom(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`)
+  return error
+}
+
+test('a successful response is parsed with the schema the caller gave', async () => {
+  const session = receptionSessionAt(Date.now())
+  const server = await startTestServer((_, response) => {
+    sendJson(response, 200, { items: [{ ...session, internalNote: 'not for citizens' }], nextCursor: null })
+  })
+  const { client } = clientFor(server.baseUrl)
+
+  const list = await client.get('/api/v1/receptions', ReceptionSessionListSchema, { limit: 20, unitId: undefined })
+
+  expect(list.items).toEqual([session])
+  expect(server.requests[0]?.url).toBe('/api/v1/receptions?limit=20')
+})
+
+test('an error status with a problem body becomes an ApiError carrying that problem', async () => {
+  const server = await startTestServer((_, response) => sendProblem(response, 'SLOT_FULL', '该时段已无空位'))
+  const { client } = clientFor(server.baseUrl)
+
+  const error = await apiErrorFrom(client.get('/api/v1/receptions/rs_1', PingSchema))
+
+  expect(error.kind).toBe('http')
+  expect(error.code).toBe('SLOT_FULL')
+  expect(error.status).toBe(409)
+  expect(error.problem.title).toBe(ERROR_CODES.SLOT_FULL.title)
+  expect(error.problem.detail).toBe('该时段已无空位')
+})
+
+test('a gateway error page that is not a problem becomes a generic Chinese problem', async () => {
+  const server = await startTestServer((_, response) => {
+    response.writeHead(502, { 'Content-Type': 'text/html' })
+    response.end('<html><body>Bad Gateway</body></html>')
+  })
+  const { client } = clientFor(server.baseUrl, { retryDelaysMs: [] })
+
+  const error = await apiErrorFrom(client.get('/api/v1/receptions', PingSchema))
+
+  expect(error.code).toBe('SERVICE_UNAVAILABLE')
+  expect(error.status).toBe(502)
+  expect(error.problem.title).toBe(ERROR_CODES.SERVICE_UNAVAILABLE.title)
+})
+
+test('a 404 without a problem body becomes INTERNAL_ERROR with its real status', async () => {
+  const server = await startTestServer((_, response) => {
+    response.writeHead(404, { 'Content-Type': 'text/plain' })
+    response.end('Not Found')
+  })
+  const { client } = clientFor(server.baseUrl)
+
+  const error = await apiErrorFrom(client.get('/api/v1/nowhere', PingSchema))
+
+  expect(error.code).toBe('INTERNAL_ERROR')
+  expect(error.status).toBe(404)
+  expect(error.problem.title).toBe(ERROR_CODES.INTERNAL_ERROR.title)
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a success whose body breaks the contract is a contract error and is not retried', async () => {
+  const server = await startTestServer((_, response) => sendJson(response, 200, { ok: 'yes' }))
+  const { client } = clientFor(server.baseUrl)
+
+  const error = await apiErrorFrom(client.get('/ping', PingSchema))
+
+  expect(error.kind).toBe('contract')
+  expect(error.code).toBe('INTERNAL_ERROR')
+  expect(error.problem.detail).toContain('ok')
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a request that gets no answer in time becomes a network error a person can act on', async () => {
+  // The server takes the request and never answers.
+  const server = await startTestServer(() => {})
+  const { client } = clientFor(server.baseUrl, { timeoutMs: 200, retryDelaysMs: [] })
+  const startedAt = Date.now()
+
+  const error = await apiErrorFrom(client.get('/ping', PingSchema))
+
+  expect(error.kind).toBe('network')
+  expect(error.problem.title).toBe(NETWORK_ERROR_TITLE)
+  expect(error.problem.title).toBe('网络不稳定，请检查网络后重试')
+  expect(Date.now() - startedAt).toBeLessThan(2000)
+})
+
+test('a GET is retried with backoff after a 5xx and succeeds on the next attempt', async () => {
+  const server = await startTestServer((_, response, attempt) => {
+    if (attempt === 1) sendProblem(response, 'SERVICE_UNAVAILABLE')
+    else sendJson(response, 200, { ok: true })
+  })
+  const { client, waits } = clientFor(server.baseUrl)
+
+  await expect(client.get('/ping', PingSchema)).resolves.toEqual({ ok: true })
+
+  expect(server.requests).toHaveLength(2)
+  expect(waits).toEqual([100])
+})
+
+test('a GET gives up after its retries and reports the last problem', async () => {
+  const server = await startTestServer((_, response) => sendProblem(response, 'SERVICE_UNAVAILABLE'))
+  const { client, waits } = clientFor(server.baseUrl)
+
+  const error = await apiErrorFrom(client.get('/ping', PingSchema))
+
+  expect(error.code).toBe('SERVICE_UNAVAILABLE')
+  expect(server.requests).toHaveLength(3)
+  expect(waits).toEqual([100, 300])
+})
+
+test('a timed-out GET is retried and succeeds when the server answers again', async () => {
+  const server = await startTestServer((_, response, attempt) => {
+    if (attempt > 1) sendJson(response, 200, { ok: true })
+  })
+  const { client } = clientFor(server.baseUrl, { timeoutMs: 200 })
+
+  await expect(client.get('/ping', PingSchema)).resolves.toEqual({ ok: true })
+  expect(server.requests).toHaveLength(2)
+})
+
+test('a refused connection is retried and then reported as a network error', async () => {
+  const { client, waits } = clientFor(await closedPortUrl())
+
+  const error = await apiErrorFrom(client.get('/ping', PingSchema))
+
+  expect(error.kind).toBe('network')
+  expect(error.problem.title).toBe(NETWORK_ERROR_TITLE)
+  expect(waits).toEqual([100, 300])
+})
+
+test('a 4xx problem is final and not retried', async () => {
+  const server = await startTestServer((_, response) => sendProblem(response, 'BOOKING_CLOSED'))
+  const { client } = clientFor(server.baseUrl)
+
+  const error = await apiErrorFrom(client.get('/ping', PingSchema))
+
+  expect(error.code).toBe('BOOKING_CLOSED')
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a POST without an Idempotency-Key is never retried, so nothing is created twice', async () => {
+  const server = await startTestServer((_, response) => sendProblem(response, 'SERVICE_UNAVAILABLE'))
+  const { client } = clientFor(server.baseUrl)
+
+  await apiErrorFrom(client.request({ method: 'POST', path: '/api/v1/things', body: { a: 1 }, schema: PingSchema }))
+
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a POST carries the Idempotency-Key it was given, the same one on every retry', async () => {
+  const server = await startTestServer((_, response, attempt) => {
+    if (attempt === 1) sendProblem(response, 'SERVICE_UNAVAILABLE')
+    else sendJson(response, 201, { ok: true })
+  })
+  const { client } = clientFor(server.baseUrl)
+
+  const created = await client.request({
+    method: 'POST',
+    path: '/api/v1/receptions/rs_1/bookings',
+    body: { slotId: 'slot_1', matter: '工资拖欠', attendees: 1 },
+    idempotencyKey: 'booking-7f3a',
+    schema: PingSchema,
+  })
+
+  expect(created).toEqual({ ok: true })
+  expect(server.requests.map((request) => request.headers['idempotency-key'])).toEqual(['booking-7f3a', 'booking-7f3a'])
+  expect(server.requests[0]?.headers['content-type']).toContain('application/json')
+  expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ slotId: 'slot_1', matter: '工资拖欠', attendees: 1 })
+})

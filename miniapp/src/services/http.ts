@@ -1,0 +1,230 @@
+import Taro from '@tarojs/taro'
+import { ERROR_CODES, type ErrorCode, type Problem, ProblemSchema, problemTypeOf } from '@xinfang/shared'
+import type { z } from 'zod'
+
+/**
+ * The mini-program's one HTTP client (../shared/STYLE.md rule 9). Every call to the API goes through here, so the
+ * rules below hold everywhere: the status code is checked (Taro.request resolves for every status), errors become
+ * the shared Problem shape, idempotent calls are retried, and successful bodies are parsed with the shared schema.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+/** What a person reads when the request never got an answer: no signal, a dead Wi-Fi, a server that hangs. */
+export const NETWORK_ERROR_TITLE = '网络不稳定，请检查网络后重试'
+
+/**
+ * - `http`: the API answered with an error status (the problem is the API's own, or a generic one).
+ * - `network`: no answer at all (offline, refused, timed out).
+ * - `contract`: a success status whose body does not match the shared schema — a version skew between builds.
+ */
+export type ApiErrorKind = 'http' | 'network' | 'contract'
+
+export class ApiError extends Error {
+  readonly problem: Problem
+  readonly kind: ApiErrorKind
+
+  constructor(problem: Problem, kind: ApiErrorKind) {
+    super(problem.detail ? `${problem.title}（${problem.detail}）` : problem.title)
+    this.name = 'ApiError'
+    this.problem = problem
+    this.kind = kind
+  }
+
+  get code(): ErrorCode {
+    return this.problem.code
+  }
+
+  get status(): number {
+    return this.problem.status
+  }
+}
+
+export interface RequestOptions<T> {
+  method?: HttpMethod
+  /** Path under the API base, starting with `/`: `/api/v1/receptions`. */
+  path: string
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  /** The shared schema of a successful response body; the result is what it parses to. */
+  schema: z.ZodType<T>
+  /** Required by the API on creating POSTs (../shared/API.md, Conventions); the caller keeps it across retries. */
+  idempotencyKey?: string
+  accessToken?: string
+}
+
+/** Taro.request, or anything shaped like it (a test double). */
+export type RequestFunction = typeof Taro.request
+
+export interface HttpClientOptions {
+  /** The API origin; '' means the page's own origin (H5 served by the API). */
+  baseUrl: string
+  timeoutMs?: number
+  /** Waits before each retry; its length is the number of retries. */
+  retryDelaysMs?: readonly number[]
+  request?: RequestFunction
+  sleep?: (ms: number) => Promise<void>
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_RETRY_DELAYS_MS = [400, 1200] as const
+
+export interface HttpClient {
+  request<T>(options: RequestOptions<T>): Promise<T>
+  get<T>(path: string, schema: z.ZodType<T>, query?: RequestOptions<T>['query']): Promise<T>
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+  const sleep = options.sleep ?? defaultSleep
+
+  async function request<T>(requestOptions: RequestOptions<T>): Promise<T> {
+    const method = requestOptions.method ?? 'GET'
+    // A GET changes nothing, and a call carrying an Idempotency-Key is replayed by the API rather than repeated,
+    // so both are safe to send again. Any other POST might create a second petition: it is never retried.
+    const isRetryable = method === 'GET' || requestOptions.idempotencyKey !== undefined
+    const maxRetries = isRetryable ? retryDelaysMs.length : 0
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await sendOnce(requestOptions, method)
+      } catch (error) {
+        if (attempt >= maxRetries || !isTransient(error)) throw error
+        await sleep(retryDelaysMs[attempt] ?? 0)
+      }
+    }
+  }
+
+  async function sendOnce<T>(requestOptions: RequestOptions<T>, method: HttpMethod): Promise<T> {
+    const request = options.request ?? Taro.request
+    const header: Record<string, string> = { Accept: 'application/json, application/problem+json' }
+    if (requestOptions.body !== undefined) header['Content-Type'] = 'application/json'
+    if (requestOptions.idempotencyKey !== undefined) header['Idempotency-Key'] = requestOptions.idempotencyKey
+    if (requestOptions.accessToken !== undefined) header.Authorization = `Bearer ${requestOptions.accessToken}`
+
+    const task = request<unknown>({
+      url: options.baseUrl + requestOptions.path + queryStringOf(requestOptions.query),
+      method,
+      header,
+      data: requestOptions.body,
+      dataType: 'json',
+      // The platform timeout is a backstop; the timer below decides, so a timeout reads the same on every platform.
+      timeout: timeoutMs + 1000,
+    })
+
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abortQuietly(task)
+        reject(networkError(`${Math.round(timeoutMs / 1000)} 秒内没有收到服务器响应`))
+      }, timeoutMs)
+    })
+
+    let response: Awaited<typeof task>
+    try {
+      response = await Promise.race([task, timedOut])
+    } catch (error) {
+      if (error instanceof ApiError) throw error
+      throw networkError(`无法连接服务器：${describeFailure(error)}`)
+    } finally {
+      clearTimeout(timer)
+    }
+
+    const body = normalizeBody(response.data)
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new ApiError(problemOf(response.statusCode, body), 'http')
+    }
+
+    const parsed = requestOptions.schema.safeParse(response.statusCode === 204 ? undefined : body)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = issue ? `${issue.path.join('.') || '(根)'}：${issue.message}` : ''
+      throw new ApiError(genericProblem('INTERNAL_ERROR', 502, `服务器返回的数据与约定不符 ${where}`), 'contract')
+    }
+    return parsed.data
+  }
+
+  return {
+    request,
+    get: (path, schema, query) => request({ path, schema, query }),
+  }
+}
+
+/** The client every page uses, pointed at the API chosen at build time (config/index.ts). */
+export const http = createHttpClient({ baseUrl: API_BASE })
+
+function isTransient(error: unknown): boolean {
+  return error instanceof ApiError && (error.kind === 'network' || (error.kind === 'http' && error.status >= 500))
+}
+
+function queryStringOf(query: RequestOptions<unknown>['query']): string {
+  if (!query) return ''
+  const pairs = Object.entries(query)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+  return pairs.length > 0 ? `?${pairs.join('&')}` : ''
+}
+
+/** wx.request hands back the raw text when a body is not JSON; H5 hands back null. Accept both. */
+function normalizeBody(data: unknown): unknown {
+  if (typeof data !== 'string') return data
+  try {
+    return JSON.parse(data)
+  } catch {
+    return data
+  }
+}
+
+/**
+ * The API's own problem when the body is one; otherwise (a proxy's HTML page, an empty 502) a generic problem
+ * with a Chinese title, so the UI never has to show raw text or English.
+ */
+function problemOf(statusCode: number, body: unknown): Problem {
+  const parsed = ProblemSchema.safeParse(body)
+  if (parsed.success) return parsed.data
+  const status = statusCode >= 400 && statusCode <= 599 ? statusCode : 502
+  const code: ErrorCode = status === 502 || status === 503 || status === 504 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR'
+  return genericProblem(code, status, `HTTP ${statusCode}`)
+}
+
+function genericProblem(code: ErrorCode, status: number, detail: string): Problem {
+  return { type: problemTypeOf(code), title: ERROR_CODES[code].title, status, code, detail }
+}
+
+/**
+ * A request that got no answer has no HTTP status; it is reported as SERVICE_UNAVAILABLE (503) so it still fits the
+ * one Problem shape, with its own type and the title a person can act on.
+ */
+function networkError(detail: string): ApiError {
+  return new ApiError(
+    {
+      type: problemTypeOf('NETWORK_ERROR'),
+      title: NETWORK_ERROR_TITLE,
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail,
+    },
+    'network',
+  )
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'object' && error !== null && 'errMsg' in error && typeof error.errMsg === 'string') {
+    return error.errMsg
+  }
+  return String(error)
+}
+
+function abortQuietly(task: { abort?: () => void }): void {
+  try {
+    task.abort?.()
+  } catch {
+    // Already settled: nothing left to abort.
+  }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

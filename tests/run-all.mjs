@@ -63,10 +63,13 @@ function vitestLayer(name, filter, args = []) {
 }
 
 function ensureBrowser() {
-  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) return true
+  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'))
+    return true
   heading('install Chromium and CJK fonts (Debian packages)')
   if (process.getuid?.() !== 0 && !run('sudo', ['-n', 'true'])) {
-    process.stdout.write('Chromium is missing and packages cannot be installed without root: apt-get install chromium fonts-noto-cjk\n')
+    process.stdout.write(
+      'Chromium is missing and packages cannot be installed without root: apt-get install chromium fonts-noto-cjk\n',
+    )
     return false
   }
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n']
@@ -74,7 +77,9 @@ function ensureBrowser() {
     run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
       env: { DEBIAN_FRONTEND: 'noninteractive' },
     })
-  return apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'])
+  return (
+    apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'])
+  )
 }
 
 const browserReady = ensureBrowser()
@@ -97,7 +102,9 @@ if (built && browserReady) {
 
 heading('summary')
 for (const r of results) {
-  process.stdout.write(`${r.name.padEnd(34)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed  (${r.seconds.toFixed(1)} s)\n`)
+  process.stdout.write(
+    `${r.name.padEnd(34)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed  (${r.seconds.toFixed(1)} s)\n`,
+  )
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0)
 const failed = results.reduce((sum, r) => sum + r.failed, 0)

@@ -34,4 +34,10 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
 }
 
 /** A phone-sized page: the H5 app is a mobile app, and elderly users' phones are small. */
-export const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' }
+export const PHONE_VIEWPORT = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+}

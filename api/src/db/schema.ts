@@ -314,7 +314,9 @@ export const bookings = sqliteTable(
     citizenId: text('citizen_id')
       .notNull()
       .references(() => citizens.id),
-    status: text('status', { enum: ['pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show'],
+    }).notNull(),
     attendees: integer('attendees').notNull(),
     matterEnc: text('matter_enc').notNull(),
     petitionId: text('petition_id').references(() => petitions.id),
@@ -354,9 +356,7 @@ export const waitlistEntries = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (table) => [
-    uniqueIndex('waitlist_one_per_session')
-      .on(table.sessionId, table.citizenId)
-      .where(sql`status = 'waiting'`),
+    uniqueIndex('waitlist_one_per_session').on(table.sessionId, table.citizenId).where(sql`status = 'waiting'`),
     index('waitlist_slot_queue_idx').on(table.slotId, table.status, table.createdAt),
   ],
 )
@@ -419,5 +419,8 @@ export const subscriptionCredits = sqliteTable(
     credits: integer('credits').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.citizenId, table.templateId] }), check('subscription_credits_non_negative', sql`${table.credits} >= 0`)],
+  (table) => [
+    primaryKey({ columns: [table.citizenId, table.templateId] }),
+    check('subscription_credits_non_negative', sql`${table.credits} >= 0`),
+  ],
 )

@@ -61,7 +61,9 @@ test('after 1,000 profiles, neither the database file, its WAL nor the logs hold
 
 test('the same scan finds a value that is written in plaintext', async () => {
   const probe = people[0]?.idNumber ?? ''
-  await context.database.client.executeMultiple(`CREATE TABLE leak_probe (v TEXT); INSERT INTO leak_probe VALUES ('${probe}');`)
+  await context.database.client.executeMultiple(
+    `CREATE TABLE leak_probe (v TEXT); INSERT INTO leak_probe VALUES ('${probe}');`,
+  )
   const wal = readFileSync(join(context.dataDir, 'xinfang.db-wal'))
   expect(wal.includes(Buffer.from(probe, 'utf8'))).toBe(true)
 })

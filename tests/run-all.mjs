@@ -94,6 +94,7 @@ if (built) {
   vitestLayer('2 weapp simulation', '@xinfang/tests', ['--config', 'vitest.weapp.config.ts'])
   vitestLayer('3 weapp static checks', '@xinfang/tests', ['--config', 'vitest.weapp-static.config.ts'])
 }
+vitestLayer('5 fault (crash and restart)', '@xinfang/tests', ['--config', 'vitest.fault.config.ts'])
 if (built && browserReady) {
   vitestLayer('4 H5 end-to-end (Chromium)', '@xinfang/tests', ['--config', 'vitest.e2e.config.ts'])
 } else {

@@ -1,3 +1,4 @@
+import { ATTACHMENT_MAX_BYTES } from '@xinfang/shared'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -11,10 +12,14 @@ import { pathMatches, type RegisteredRoute, type Resource } from './http/route'
 import { isStorageUnavailable } from './lib/storage-errors'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
+import { messageRoutes } from './routes/messages'
 import { metaRoutes } from './routes/meta'
+import { petitionRoutes } from './routes/petitions'
 import { receptionRoutes } from './routes/receptions'
 import { referenceRoutes } from './routes/reference'
 import { staffAuditRoutes } from './routes/staff-audit'
+import { staffPetitionRoutes } from './routes/staff-petitions'
+import { staffReceptionRoutes } from './routes/staff-receptions'
 
 export type { AppDeps } from './http/context'
 
@@ -24,6 +29,8 @@ export interface AppOptions {
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'"
+/** One attachment plus the multipart envelope around it. */
+const UPLOAD_BODY_LIMIT = ATTACHMENT_MAX_BYTES + 64 * 1024
 
 /** The whole HTTP API as a Hono app, with no runtime attached: Node, edge runtimes and tests each wire their own. */
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
@@ -54,14 +61,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       }),
     )
   }
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', { detail: `请求体不能超过 ${deps.config.bodyLimitBytes} 字节` })
-      },
-    }),
-  )
+  // One limit for JSON, a larger one for the upload route; both answer 413 before reading past the limit
+  // (a declared Content-Length over it is refused without reading the body at all).
+  const tooLarge = (limit: number) => () => {
+    throw new AppError('PAYLOAD_TOO_LARGE', { detail: `请求体不能超过 ${Math.round(limit / 1024)} KB` })
+  }
+  const jsonLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: tooLarge(deps.config.bodyLimitBytes) })
+  const uploadLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT, onError: tooLarge(UPLOAD_BODY_LIMIT) })
+  app.use((c, next) => (c.req.path === '/api/v1/attachments' ? uploadLimit(c, next) : jsonLimit(c, next)))
 
   mount(
     '/',
@@ -70,8 +77,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   mount('/api/v1', referenceRoutes(deps))
   mount('/api/v1', authRoutes(deps))
   mount('/api/v1', meRoutes(deps))
+  mount('/api/v1', messageRoutes(deps))
+  mount('/api/v1', petitionRoutes(deps))
+  mount('/api/v1', staffPetitionRoutes(deps))
   mount('/api/v1', staffAuditRoutes(deps))
   mount('/api/v1', receptionRoutes(deps))
+  mount('/api/v1', staffReceptionRoutes(deps))
 
   if (options.web) app.get('*', options.web)
 

@@ -1,13 +1,19 @@
 import { existsSync } from 'node:fs'
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
+import { createLocalAttachmentStorage } from './domain/attachments/storage'
+import { type OutboxWorker, startOutboxWorker } from './domain/notifications/outbox-worker'
 import { KeyringError, loadKeyring } from './domain/privacy/keyring'
+import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
+import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
 import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
 import { prepareDatabase } from './prepare'
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -17,8 +23,24 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(config, logger)
   const wechat = createWeChatClient({ ...config.wechat, logger })
   const hasWeb = existsSync(`${config.webRoot}/index.html`)
+  // Crash tests only: the process dies right after the named operation commits (an HTTP write, or `outbox.push`).
+  const afterCommit = config.crashAfterCommit
+    ? (operation: string) => {
+        if (operation === config.crashAfterCommit) process.kill(process.pid, 'SIGKILL')
+      }
+    : undefined
   const app = createApp(
-    { config, database, logger, keyring, wechat, now: Date.now },
+    {
+      config,
+      database,
+      logger,
+      keyring,
+      wechat,
+      attachments: createLocalAttachmentStorage(join(config.dataDir, 'attachments')),
+      deadlines: createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile)),
+      now: Date.now,
+      afterCommit,
+    },
     hasWeb ? { web: serveStatic({ root: config.webRoot }) } : {},
   )
 
@@ -39,16 +61,42 @@ async function main(): Promise<void> {
     )
   })
 
+  // Notification outbox (docs/decisions/003-notification-outbox.md): delivers WeChat pushes once listening;
+  // XINFANG_OUTBOX_INTERVAL_MS=0 leaves it to another process.
+  let outboxWorker: OutboxWorker | undefined
+  server.once('listening', () => {
+    if (config.outbox.intervalMs === 0 || outboxWorker) return
+    outboxWorker = startOutboxWorker(
+      { config, database, logger, wechat, now: Date.now, afterCommit },
+      { intervalMs: config.outbox.intervalMs, leaseMs: config.outbox.leaseMs },
+    )
+  })
+
+  // The overdue sweep (督办) every ten minutes; cron-style platforms call POST /api/v1/staff/sweeps/overdue instead.
+  const sweepTimer = setInterval(() => {
+    sweepOverdue(database, Date.now()).catch((error: unknown) =>
+      logger.warn('overdue sweep failed', { error: String(error) }),
+    )
+  }, SWEEP_INTERVAL_MS)
+  sweepTimer.unref()
+
   // SIGTERM (orchestrators) and SIGINT (Ctrl-C): stop accepting, let requests in flight finish, then close the db.
   let isStopping = false
   const stop = (signal: string) => {
     if (isStopping) return
     isStopping = true
     logger.info('stopping', { signal })
+    // No new pushes; a batch in flight records its outcomes before the database closes.
+    const outboxStopped = outboxWorker?.stop()
+    clearInterval(sweepTimer)
     server.close(() => {
-      database.close()
-      process.exit(0)
+      void Promise.resolve(outboxStopped).then(() => {
+        database.close()
+        process.exit(0)
+      })
     })
+    // Keep-alive sockets with no request in flight would hold close() open until the client drops them.
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
     setTimeout(() => process.exit(1), 10_000).unref()
   }
   process.on('SIGTERM', () => stop('SIGTERM'))

@@ -44,3 +44,28 @@ test('the WeChat API base URL defaults to WeChat and can point at a local fake',
   expect(loadConfig({}).wechat.baseUrl).toBe('https://api.weixin.qq.com')
   expect(loadConfig({ WECHAT_API_BASE_URL: 'http://127.0.0.1:9999/' }).wechat.baseUrl).toBe('http://127.0.0.1:9999')
 })
+
+test('subscribe-message templates are read as name=id pairs, and none configured means no pushes', () => {
+  expect(loadConfig({}).wechat.templates).toEqual({})
+  expect(
+    loadConfig({ WECHAT_TEMPLATE_IDS: 'petition_progress=TPL_abc, booking_update = TPL-def,' }).wechat.templates,
+  ).toEqual({ petition_progress: 'TPL_abc', booking_update: 'TPL-def' })
+})
+
+test('a template list that cannot be read is refused with a message naming the variable', () => {
+  for (const value of [
+    'TPL_abc',
+    'petition_progress=',
+    'reminder=TPL_abc',
+    'petition_progress=a,petition_progress=b',
+  ]) {
+    expect(() => loadConfig({ WECHAT_TEMPLATE_IDS: value })).toThrow(/WECHAT_TEMPLATE_IDS/)
+  }
+  expect(() => loadConfig({ WECHAT_TEMPLATE_IDS: 'petition_progress=TPL,booking_update=TPL' })).toThrow(/two templates/)
+})
+
+test('the outbox worker runs every 5 s by default and 0 turns it off', () => {
+  expect(loadConfig({}).outbox.intervalMs).toBe(5_000)
+  expect(loadConfig({ XINFANG_OUTBOX_INTERVAL_MS: '0' }).outbox.intervalMs).toBe(0)
+  expect(() => loadConfig({ XINFANG_OUTBOX_LEASE_MS: '10' })).toThrow(/XINFANG_OUTBOX_LEASE_MS/)
+})

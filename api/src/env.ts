@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { SUBSCRIBE_TEMPLATE_KEYS, type SubscribeTemplateKey, WeChatTemplateIdSchema } from '@xinfang/shared'
 import { z } from 'zod'
 
 /** The repository root: `data/` and the H5 build are found relative to it when nothing is configured. */
@@ -37,8 +38,21 @@ const ConfigSchema = z.object({
   WECHAT_APPID: z.string().min(1).optional(),
   WECHAT_SECRET: z.string().min(1).optional(),
   WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
-  /** Subscribe-message template ids the mini-program asks citizens to accept, comma-separated. */
-  WECHAT_TEMPLATE_IDS: z.string().default(''),
+  /**
+   * Which WeChat subscribe-message template (公众平台 → 订阅消息 → 我的模板) carries each notice:
+   * `petition_progress=<id>,booking_update=<id>`. Unset: no pushes, the in-app message centre only.
+   */
+  WECHAT_TEMPLATE_IDS: z.string().default('').transform(parseTemplateIds),
+  /** How often the notification outbox is delivered, in ms; 0 turns the worker off (another process runs it). */
+  XINFANG_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** After this long a push claimed by a process that never recorded its outcome counts as interrupted. */
+  XINFANG_OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  /** Which legal time limits apply (`national`, `zhejiang`); provinces set their own (DOMAIN.md). */
+  XINFANG_DEADLINE_PROFILE: z.enum(['national', 'zhejiang']).default('national'),
+  /** Extra holiday-calendar JSON for a year the bundled calendar does not cover yet. */
+  XINFANG_HOLIDAYS_FILE: z.string().min(1).optional(),
+  /** Fault injection for crash tests: the process kills itself right after this operation commits. */
+  XINFANG_CRASH_AFTER_COMMIT: z.string().min(1).optional(),
 })
 
 export type Config = {
@@ -56,9 +70,44 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** Whether demo data is seeded on start: on by default in demo mode, never in production. */
   seedDemoData: boolean
-  wechat: { appId: string; secret: string; baseUrl: string }
+  wechat: { appId: string; secret: string; baseUrl: string; templates: SubscribeTemplateIds }
+  /** The notification outbox worker (docs/decisions/003-notification-outbox.md). */
+  outbox: { intervalMs: number; leaseMs: number }
+  deadlineProfile: 'national' | 'zhejiang'
+  holidaysFile: string | undefined
+  /** Crash tests only (demo mode): the operation after whose commit the process dies with SIGKILL. */
+  crashAfterCommit: string | undefined
   /** The raw environment, for the keyring loader, which reads key variables itself. */
   env: Record<string, string | undefined>
+}
+
+/** The real WeChat template id of each logical notice template that is configured. */
+export type SubscribeTemplateIds = Partial<Record<SubscribeTemplateKey, string>>
+
+function isTemplateKey(value: string): value is SubscribeTemplateKey {
+  return SUBSCRIBE_TEMPLATE_KEYS.some((key) => key === value)
+}
+
+function parseTemplateIds(value: string, ctx: z.RefinementCtx<string>): SubscribeTemplateIds {
+  const templates: SubscribeTemplateIds = {}
+  const fail = (message: string) => {
+    ctx.addIssue({ code: 'custom', message })
+    return z.NEVER
+  }
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    if (!entry) continue
+    const [key = '', templateId = '', ...rest] = entry.split('=').map((part) => part.trim())
+    if (rest.length > 0 || !templateId) {
+      return fail(`expected name=templateId pairs such as petition_progress=<id>, got "${entry}"`)
+    }
+    if (!isTemplateKey(key)) return fail(`unknown template "${key}"; known: ${SUBSCRIBE_TEMPLATE_KEYS.join(', ')}`)
+    if (templates[key] !== undefined) return fail(`template "${key}" is given twice`)
+    if (!WeChatTemplateIdSchema.safeParse(templateId).success) return fail(`"${templateId}" is not a template id`)
+    // Credits are counted per WeChat template, so two notices sharing one id would spend each other's.
+    if (Object.values(templates).includes(templateId)) return fail(`"${templateId}" is given for two templates`)
+    templates[key] = templateId
+  }
+  return templates
 }
 
 export class ConfigError extends Error {
@@ -95,10 +144,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appId: env.WECHAT_APPID ?? 'demo-appid',
       secret: env.WECHAT_SECRET ?? 'demo-secret',
       baseUrl: env.WECHAT_API_BASE_URL.replace(/\/$/, ''),
+      templates: env.WECHAT_TEMPLATE_IDS,
     },
+    outbox: { intervalMs: env.XINFANG_OUTBOX_INTERVAL_MS, leaseMs: env.XINFANG_OUTBOX_LEASE_MS },
+    deadlineProfile: env.XINFANG_DEADLINE_PROFILE,
+    holidaysFile: env.XINFANG_HOLIDAYS_FILE,
+    crashAfterCommit: env.XINFANG_CRASH_AFTER_COMMIT,
     env: source,
   }
   if (config.mode === 'production') {
+    if (env.XINFANG_CRASH_AFTER_COMMIT) {
+      throw new ConfigError('XINFANG_CRASH_AFTER_COMMIT is a crash-test switch and is refused in production mode.')
+    }
     if (env.XINFANG_SEED) {
       throw new ConfigError('XINFANG_SEED=true is refused in production mode: demo data must never reach production.')
     }

@@ -1,4 +1,8 @@
-import { AuthResultSchema } from '@xinfang/shared'
+import { AuthResultSchema, type StaffRole } from '@xinfang/shared'
+import { eq } from 'drizzle-orm'
+import { staffAccounts, units } from '../src/db/schema'
+import { hashPassword } from '../src/domain/staff/password'
+import { newId } from '../src/lib/ids'
 import type { TestContext } from './test-app'
 
 export const VALID_PROFILE = {
@@ -47,4 +51,27 @@ export async function citizenWithProfile(
   const response = await json(context, '/api/v1/me/profile', { method: 'PUT', body: profile, token: auth.accessToken })
   if (response.status !== 200) throw new Error(`profile failed: ${response.status} ${await response.text()}`)
   return auth
+}
+
+/** A staff account made for one test (cheap hash: the iteration count is stored in the hash). */
+export async function createStaff(context: TestContext, username: string, role: StaffRole, unitCode: string) {
+  const [unit] = await context.database.db.select().from(units).where(eq(units.code, unitCode))
+  if (!unit) throw new Error(`no unit ${unitCode}`)
+  await context.database.write((tx) =>
+    tx.insert(staffAccounts).values({
+      id: newId(),
+      username,
+      displayName: username,
+      role,
+      unitId: unit.id,
+      passwordHash: '',
+      createdAt: 0,
+      updatedAt: 0,
+    }),
+  )
+  const hash = await hashPassword('test-password', 1000)
+  await context.database.write((tx) =>
+    tx.update(staffAccounts).set({ passwordHash: hash }).where(eq(staffAccounts.username, username)),
+  )
+  return staffLogin(context, username, 'test-password')
 }

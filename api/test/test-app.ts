@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { inject } from 'vitest'
 import { type App, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
+import { createLocalAttachmentStorage } from '../src/domain/attachments/storage'
 import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
+import { createDeadlinePolicy, loadHolidayCalendar } from '../src/domain/workflow/deadline-policy'
 import { type Config, loadConfig } from '../src/env'
 import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
@@ -48,7 +50,9 @@ export function createTestContext(
   let now = FIXED_NOW
   const clock = () => now
   const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
-  const app = createApp({ config, database, logger, keyring, wechat, now: clock })
+  const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
+  const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
+  const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, now: clock })
   return {
     app,
     database,

@@ -16,7 +16,8 @@ export const PETITION_KIND_LABELS: Record<PetitionKind, string> = {
   inquiry: '咨询',
 }
 
-export const UNIT_KINDS = ['government', 'department', 'district', 'street', 'discipline'] as const
+/** `petition_bureau`: the 信访部门 that registers and routes petitions (Art. 22); `discipline`: 纪检监察, which takes reports. */
+export const UNIT_KINDS = ['government', 'petition_bureau', 'department', 'district', 'street', 'discipline'] as const
 export const UnitKindSchema = z.enum(UNIT_KINDS)
 export type UnitKind = z.infer<typeof UnitKindSchema>
 

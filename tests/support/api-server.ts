@@ -18,6 +18,8 @@ export interface RunningApi {
   stop(): Promise<void>
   /** SIGKILL: the process dies mid-whatever, as in a power cut of the process. */
   kill(): Promise<void>
+  /** SIGTERM, and the exit code once the process has stopped by itself (the data directory is kept). */
+  terminate(): Promise<number | null>
 }
 
 export interface StartApiOptions {
@@ -93,6 +95,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
       cleanup()
+    },
+    async terminate() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return exited
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -62,7 +62,10 @@ export interface LaunchOptions {
   distDir?: string
   /** What `wx.getStorageSync` finds at launch (a returning user's token, say). */
   storage?: Record<string, unknown>
-  /** Extra or replacement `wx` APIs for one test (a `showModal` that cancels, a `login` with another code…). */
+  /**
+   * Extra or replacement `wx` APIs for one test (a `showModal` that cancels, a `login` with another code…); build
+   * async ones with `callbackApi` so they follow WeChat's calling convention.
+   */
   wx?: Record<string, unknown>
   /** Milliseconds `waitFor` and friends wait before failing. */
   timeoutMs?: number
@@ -562,9 +565,10 @@ function callLifecycle(instance: MiniprogramInstance, name: string, ...args: unk
 /**
  * WeChat's async API convention: success/fail/complete callbacks, or a promise when none is given. The work starts
  * on a later macrotask, as on a device: a navigateTo called from a tap handler must not open the next page while
- * that handler (and React's batched update around it) is still running.
+ * that handler (and React's batched update around it) is still running. Exported so a test can give `launchWeapp`
+ * its own async wx APIs in the same convention (`wx: { login: callbackApi('login', async () => ({ code })) }`).
  */
-function callbackApi<O extends object, R extends object>(name: string, run: (options: O) => Promise<R>) {
+export function callbackApi<O extends object, R extends object>(name: string, run: (options: O) => Promise<R>) {
   return (options: O & CallbackOptions) => {
     const outcome = delay(0)
       .then(() => run(options))

@@ -1,3 +1,4 @@
+import { PETITION_STATUSES } from '@xinfang/shared'
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
@@ -11,7 +12,9 @@ export const units = sqliteTable('units', {
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
   shortName: text('short_name').notNull(),
-  kind: text('kind', { enum: ['government', 'department', 'district', 'street', 'discipline'] }).notNull(),
+  kind: text('kind', {
+    enum: ['government', 'petition_bureau', 'department', 'district', 'street', 'discipline'],
+  }).notNull(),
   parentId: text('parent_id'),
   sortOrder: integer('sort_order').notNull().default(0),
   createdAt: integer('created_at').notNull(),
@@ -222,7 +225,7 @@ export const petitions = sqliteTable(
     handlingUnitId: text('handling_unit_id')
       .notNull()
       .references(() => units.id),
-    status: text('status').notNull(),
+    status: text('status', { enum: PETITION_STATUSES }).notNull(),
     version: integer('version').notNull().default(1),
     submittedAt: integer('submitted_at').notNull(),
     decideBy: integer('decide_by').notNull(),
@@ -232,6 +235,15 @@ export const petitions = sqliteTable(
     closedAt: integer('closed_at'),
     /** Set when the citizen already has an open petition in the same category with very similar text. */
     possibleRepeatOfId: text('possible_repeat_of_id'),
+    /** The deadline profile the petition is counted under (`national`, `zhejiang`, …). */
+    deadlineProfile: text('deadline_profile').notNull().default('national'),
+    /** Days already added to the reply limit (Art. 34). */
+    extendedDays: integer('extended_days').notNull().default(0),
+    /** Set when the matter was forwarded to a body outside this system (a court, another city). */
+    externalBody: text('external_body'),
+    /** Set by the overdue sweep when the current deadline passed with the matter still open. */
+    overdueSince: integer('overdue_since'),
+    lastSupervisedAt: integer('last_supervised_at'),
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
@@ -321,6 +333,11 @@ export const bookings = sqliteTable(
     matterEnc: text('matter_enc').notNull(),
     petitionId: text('petition_id').references(() => petitions.id),
     checkInCode: text('check_in_code').notNull().unique(),
+    /** Why staff rejected the booking or cancelled the session: shown to the citizen. */
+    statusReason: text('status_reason'),
+    checkedInAt: integer('checked_in_at'),
+    /** Set when the day-before reminder was queued, so that a sweep never reminds twice. */
+    remindedAt: integer('reminded_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -331,6 +348,7 @@ export const bookings = sqliteTable(
       .where(sql`status IN ('pending', 'confirmed', 'checked_in')`),
     index('bookings_citizen_idx').on(table.citizenId, table.createdAt),
     index('bookings_slot_idx').on(table.slotId, table.status),
+    index('bookings_session_idx').on(table.sessionId, table.status),
     check('bookings_attendees', sql`${table.attendees} BETWEEN 1 AND 5`),
   ],
 )
@@ -351,13 +369,18 @@ export const waitlistEntries = sqliteTable(
       .references(() => citizens.id),
     attendees: integer('attendees').notNull(),
     matterEnc: text('matter_enc').notNull(),
+    petitionId: text('petition_id').references(() => petitions.id),
     status: text('status', { enum: ['waiting', 'promoted', 'left'] }).notNull(),
+    /** The booking made when the entry was promoted: at most one, since promotion moves `waiting` → `promoted`. */
     bookingId: text('booking_id').references(() => bookings.id),
     createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
     uniqueIndex('waitlist_one_per_session').on(table.sessionId, table.citizenId).where(sql`status = 'waiting'`),
     index('waitlist_slot_queue_idx').on(table.slotId, table.status, table.createdAt),
+    index('waitlist_citizen_idx').on(table.citizenId, table.createdAt),
+    check('waitlist_attendees', sql`${table.attendees} BETWEEN 1 AND 5`),
   ],
 )
 
@@ -398,7 +421,11 @@ export const notificationOutbox = sqliteTable(
     template: text('template').notNull(),
     /** JSON of the template's fields. */
     payload: text('payload').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'skipped', 'failed'] }).notNull(),
+    /**
+     * `sending`: claimed by a dispatcher that is calling WeChat; `next_attempt_at` is then the end of its lease
+     * and `attempts` the claim's fencing token (docs/decisions/003-notification-outbox.md).
+     */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'skipped', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
@@ -423,4 +450,22 @@ export const subscriptionCredits = sqliteTable(
     primaryKey({ columns: [table.citizenId, table.templateId] }),
     check('subscription_credits_non_negative', sql`${table.credits} >= 0`),
   ],
+)
+
+/** Notices for staff: the overdue sweep tells supervisors what slipped. */
+export const staffNotices = sqliteTable(
+  'staff_notices',
+  {
+    id: text('id').primaryKey(),
+    /** Every supervisor sees notices of the role; `unit_id` narrows one to a unit when set. */
+    role: text('role', { enum: ['intake', 'handler', 'supervisor', 'leader', 'admin'] }).notNull(),
+    unitId: text('unit_id'),
+    petitionId: text('petition_id')
+      .notNull()
+      .references(() => petitions.id),
+    at: integer('at').notNull(),
+    kind: text('kind').notNull(),
+    text: text('text').notNull(),
+  },
+  (table) => [index('staff_notices_role_idx').on(table.role, table.at)],
 )

@@ -1,5 +1,7 @@
 import type { Database } from '../db/client'
+import type { AttachmentStorage } from '../domain/attachments/storage'
 import type { Principal } from '../domain/auth/tokens'
+import type { DeadlinePolicy } from '../domain/workflow/deadline-policy'
 import type { Keyring } from '../domain/privacy/keyring'
 import type { Config } from '../env'
 import type { WeChatClient } from '../integrations/wechat'
@@ -11,7 +13,14 @@ export interface AppDeps {
   database: Database
   logger: Logger
   keyring: Keyring
+  attachments: AttachmentStorage
+  deadlines: DeadlinePolicy
   wechat: WeChatClient
+  /**
+   * Called after an acknowledged write has committed and before the answer is sent; crash tests use it to die
+   * exactly there. A no-op unless configured.
+   */
+  afterCommit?: (operation: string) => void
   /** The current instant in epoch ms; tests pin it. */
   now: () => number
 }

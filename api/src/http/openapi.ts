@@ -64,6 +64,22 @@ export function buildOpenApiDocument(routes: RegisteredRoute[]): JsonSchema {
             },
           }
         : {}),
+      ...(route.multipart
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [route.multipart.field],
+                    properties: { [route.multipart.field]: { type: 'string', format: 'binary' } },
+                  },
+                },
+              },
+            },
+          }
+        : {}),
       responses,
     }
   }

@@ -36,6 +36,8 @@ export interface RouteSpec<
    * `ID_NUMBER_INVALID`), used when that field is the only thing wrong with the request.
    */
   fieldErrorCodes?: Record<string, ErrorCode>
+  /** A multipart upload read by the handler itself; documented as a binary form field. */
+  multipart?: { field: string }
 }
 
 /** A route as published: the full path under which it is mounted. */

@@ -1,15 +1,32 @@
 /**
  * UUIDv7 (RFC 9562): time-ordered, so primary-key indexes append instead of scattering and cursors over ids
- * follow creation order. 48 bits of milliseconds, then random bits.
+ * follow creation order. Monotonic within a process (RFC 9562 §6.2, method 1): ids made in the same
+ * millisecond carry an increasing 12-bit counter, and a clock that steps back never produces a smaller id.
+ * Timeline events written in one transaction therefore sort in the order they were written.
  */
+let lastMs = 0
+let sequence = 0
+
 export function newId(now: number = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  let ms = now
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = ms % 256
-    ms = Math.floor(ms / 256)
+  let ms = Math.max(Math.trunc(now), lastMs)
+  if (ms === lastMs) {
+    sequence++
+    if (sequence > 0xfff) {
+      ms++
+      sequence = 0
+    }
+  } else {
+    sequence = 0
   }
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70
+  lastMs = ms
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  let rest = ms
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = rest % 256
+    rest = Math.floor(rest / 256)
+  }
+  bytes[6] = 0x70 | (sequence >> 8)
+  bytes[7] = sequence & 0xff
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`

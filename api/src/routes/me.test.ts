@@ -91,7 +91,7 @@ test('a phone number can come from a WeChat getPhoneNumber code exchanged on the
   expect(MaskedProfileSchema.parse(await response.json()).phone).toBe('139****4321')
 })
 
-test('an invalid getPhoneNumber code is 401 WECHAT_CODE_INVALID and nothing is saved', async () => {
+test('an invalid getPhoneNumber code is a 400 field error on phoneCode and nothing is saved', async () => {
   const auth = await demoLogin(context, 'bad-phone-code')
   const { phone: _typed, ...rest } = VALID_PROFILE
   const response = await json(context, '/api/v1/me/profile', {
@@ -99,8 +99,10 @@ test('an invalid getPhoneNumber code is 401 WECHAT_CODE_INVALID and nothing is s
     body: { ...rest, phoneCode: 'forged' },
     token: auth.accessToken,
   })
-  expect(response.status).toBe(401)
-  expect(ProblemSchema.parse(await response.json()).code).toBe('WECHAT_CODE_INVALID')
+  expect(response.status).toBe(400)
+  const problem = ProblemSchema.parse(await response.json())
+  expect(problem.code).toBe('VALIDATION_FAILED')
+  expect(problem.errors?.map((e) => e.path)).toEqual(['body.phoneCode'])
   expect(MeSchema.parse(await (await json(context, '/api/v1/me', { token: auth.accessToken })).json())).toMatchObject({
     profile: null,
   })

@@ -1,7 +1,7 @@
-import { ERROR_CODES, type Problem, problemTypeOf, type ReceptionSession } from '@xinfang/shared'
+import type { Problem, ReceptionSession } from '@xinfang/shared'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError } from '../services/http'
 import { listReceptions } from '../services/receptions'
+import { problemFromError } from '../utils/problem'
 
 export type ReceptionsState =
   | { status: 'loading' }
@@ -35,7 +35,7 @@ export function useReceptions(load: LoadReceptions = loadUpcomingReceptions): {
         }
       },
       (error: unknown) => {
-        if (requestId === latestRequest.current) setState({ status: 'failed', problem: problemOf(error) })
+        if (requestId === latestRequest.current) setState({ status: 'failed', problem: problemFromError(error) })
       },
     )
   }, [])
@@ -48,15 +48,4 @@ export function useReceptions(load: LoadReceptions = loadUpcomingReceptions): {
   }, [reload])
 
   return { state, reload }
-}
-
-function problemOf(error: unknown): Problem {
-  if (error instanceof ApiError) return error.problem
-  return {
-    type: problemTypeOf('INTERNAL_ERROR'),
-    title: ERROR_CODES.INTERNAL_ERROR.title,
-    status: 500,
-    code: 'INTERNAL_ERROR',
-    detail: error instanceof Error ? error.message : String(error),
-  }
 }

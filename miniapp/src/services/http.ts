@@ -5,7 +5,9 @@ import type { z } from 'zod'
 /**
  * The mini-program's one HTTP client (../shared/STYLE.md rule 9). Every call to the API goes through here, so the
  * rules below hold everywhere: the status code is checked (Taro.request resolves for every status), errors become
- * the shared Problem shape, idempotent calls are retried, and successful bodies are parsed with the shared schema.
+ * the shared Problem shape, idempotent calls are retried, successful bodies are parsed with the shared schema, and
+ * an authenticated call carries the session's bearer token, renewed once when the API answers 401. The instance the
+ * pages use, with its session, is wired in services/api.ts.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -50,7 +52,24 @@ export interface RequestOptions<T> {
   schema: z.ZodType<T>
   /** Required by the API on creating POSTs (../shared/API.md, Conventions); the caller keeps it across retries. */
   idempotencyKey?: string
+  /** A fixed bearer token for this one call; most callers set `authenticated` instead. */
   accessToken?: string
+  /**
+   * Sends the session's access token (signing in first when there is none) and, when the API answers 401
+   * UNAUTHENTICATED, renews it once and sends the call again. Needs a client created with `auth`.
+   */
+  authenticated?: boolean
+}
+
+/**
+ * Where authenticated calls get their bearer token (services/session.ts). Kept as an interface so the client knows
+ * nothing about how tokens are obtained, stored or refreshed.
+ */
+export interface AccessTokenSource {
+  /** The token to send now, signing in first when there is no session. */
+  current(): Promise<string>
+  /** The API refused `rejected` with 401: a fresh token (refreshed, or from signing in again). */
+  renew(rejected: string): Promise<string>
 }
 
 /** Taro.request, or anything shaped like it (a test double). */
@@ -64,6 +83,8 @@ export interface HttpClientOptions {
   retryDelaysMs?: readonly number[]
   request?: RequestFunction
   sleep?: (ms: number) => Promise<void>
+  /** The session behind `authenticated` calls; without it such calls fail at once. */
+  auth?: AccessTokenSource
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -71,6 +92,7 @@ const DEFAULT_RETRY_DELAYS_MS = [400, 1200] as const
 
 export interface HttpClient {
   request<T>(options: RequestOptions<T>): Promise<T>
+  /** A public GET, sent without a token. */
   get<T>(path: string, schema: z.ZodType<T>, query?: RequestOptions<T>['query']): Promise<T>
 }
 
@@ -80,6 +102,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? defaultSleep
 
   async function request<T>(requestOptions: RequestOptions<T>): Promise<T> {
+    if (!requestOptions.authenticated) return requestWithRetries(requestOptions, requestOptions.accessToken)
+    const auth = options.auth
+    if (!auth) throw new Error(`${requestOptions.path}: an authenticated call needs a client created with auth`)
+    const token = await auth.current()
+    try {
+      return await requestWithRetries(requestOptions, token)
+    } catch (error) {
+      // The access token expired or was revoked. The API refused before doing anything, so sending the call once
+      // more with a renewed token is safe even for a POST. Only UNAUTHENTICATED means that: other 401s (an invalid
+      // WeChat code, say) are about the request, and a new token would not change their answer.
+      if (!(error instanceof ApiError && error.code === 'UNAUTHENTICATED')) throw error
+      return requestWithRetries(requestOptions, await auth.renew(token))
+    }
+  }
+
+  async function requestWithRetries<T>(requestOptions: RequestOptions<T>, accessToken: string | undefined): Promise<T> {
     const method = requestOptions.method ?? 'GET'
     // A GET changes nothing, and a call carrying an Idempotency-Key is replayed by the API rather than repeated,
     // so both are safe to send again. Any other POST might create a second petition: it is never retried.
@@ -88,7 +126,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       try {
-        return await sendOnce(requestOptions, method)
+        return await sendOnce(requestOptions, method, accessToken)
       } catch (error) {
         if (attempt >= maxRetries || !isTransient(error)) throw error
         await sleep(retryDelaysMs[attempt] ?? 0)
@@ -96,12 +134,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  async function sendOnce<T>(requestOptions: RequestOptions<T>, method: HttpMethod): Promise<T> {
+  async function sendOnce<T>(
+    requestOptions: RequestOptions<T>,
+    method: HttpMethod,
+    accessToken: string | undefined,
+  ): Promise<T> {
     const request = options.request ?? Taro.request
     const header: Record<string, string> = { Accept: 'application/json, application/problem+json' }
     if (requestOptions.body !== undefined) header['Content-Type'] = 'application/json'
     if (requestOptions.idempotencyKey !== undefined) header['Idempotency-Key'] = requestOptions.idempotencyKey
-    if (requestOptions.accessToken !== undefined) header.Authorization = `Bearer ${requestOptions.accessToken}`
+    if (accessToken !== undefined) header.Authorization = `Bearer ${accessToken}`
 
     const task = request<unknown>({
       url: options.baseUrl + requestOptions.path + queryStringOf(requestOptions.query),
@@ -150,9 +192,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     get: (path, schema, query) => request({ path, schema, query }),
   }
 }
-
-/** The client every page uses, pointed at the API chosen at build time (config/index.ts). */
-export const http = createHttpClient({ baseUrl: API_BASE })
 
 function isTransient(error: unknown): boolean {
   return error instanceof ApiError && (error.kind === 'network' || (error.kind === 'http' && error.status >= 500))

@@ -1,5 +1,6 @@
 import { type ReceptionListQuery, type ReceptionSessionList, ReceptionSessionListSchema } from '@xinfang/shared'
-import { type HttpClient, http } from './http'
+import { http } from './api'
+import type { HttpClient } from './http'
 
 /** Published leader reception sessions (领导接访), soonest first: `GET /api/v1/receptions`. */
 export function listReceptions(

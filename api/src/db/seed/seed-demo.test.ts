@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isBookingOpen, ReceptionSessionListSchema, shanghaiTime } from '@xinfang/shared'
+import { ATTENDEES_MAX, isBookingOpen, ReceptionSessionListSchema, shanghaiTime } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createTestContext } from '../../../test/test-app'
@@ -70,7 +70,7 @@ test('the demo staff accounts of the API contract exist with their roles, units 
   expect(await verifyPassword('wrong-password', hash)).toBe(false)
 })
 
-test('the seeded sessions of the next two weeks include some open for booking now, with timed slots of several seats', async () => {
+test('the seeded sessions of the next two weeks include some open for booking now, with slots that fit the largest party', async () => {
   const context = createTestContext()
   try {
     const response = await context.app.request('/api/v1/receptions?limit=50')
@@ -81,7 +81,7 @@ test('the seeded sessions of the next two weeks include some open for booking no
     expect(open.length).toBeLessThan(list.items.length)
     for (const session of list.items) {
       expect(session.slots.length).toBeGreaterThan(1)
-      expect(session.slots.every((slot) => slot.capacity >= 3 && slot.remaining === slot.capacity)).toBe(true)
+      expect(session.slots.every((slot) => slot.capacity >= ATTENDEES_MAX && slot.remaining === slot.capacity)).toBe(true)
     }
     expect(list.items.some((session) => session.mode === 'video')).toBe(true)
   } finally {

@@ -8,6 +8,7 @@ import {
 import { eq } from 'drizzle-orm'
 import type { Database, Db } from '../../db/client'
 import { citizenProfiles } from '../../db/schema'
+import { AppError } from '../../http/app-error'
 import type { WeChatClient } from '../../integrations/wechat'
 import { appendAudit } from '../audit/audit-log'
 import { blindIndex, decryptField, encryptField, fieldAad } from '../privacy/field-crypto'
@@ -31,7 +32,7 @@ export async function saveCitizenProfile(
   input: ProfileInput,
   now: number,
 ): Promise<MaskedProfile> {
-  const phone = input.phone ?? (await deps.wechat.getPhoneNumber(input.phoneCode ?? '')).phoneNumber
+  const phone = input.phone ?? (await phoneFromWeChat(deps.wechat, input.phoneCode ?? ''))
   const plain: PlainProfile = {
     realName: input.realName,
     idNumber: normalizeIdNumber(input.idNumber),
@@ -88,5 +89,34 @@ export async function loadPlainProfile(db: Db, keyring: Keyring, citizenId: stri
     idNumber: await decryptField(keyring, row.idNumberEnc, aad('id_number', citizenId)),
     phone: await decryptField(keyring, row.phoneEnc, aad('phone', citizenId)),
     address: await decryptField(keyring, row.addressEnc, aad('address', citizenId)),
+  }
+}
+
+/** Petitions and bookings are real-name (Art. 19): without a profile the citizen is sent to fill it in first. */
+export async function requireProfile(db: Db, citizenId: string): Promise<void> {
+  const [row] = await db
+    .select({ id: citizenProfiles.citizenId })
+    .from(citizenProfiles)
+    .where(eq(citizenProfiles.citizenId, citizenId))
+    .limit(1)
+  if (!row) throw new AppError('PROFILE_REQUIRED', { detail: '提交前请先在“我的”页面完成实名信息登记' })
+}
+
+/**
+ * A rejected phone code is a problem with one form field, not with the caller's login: answer it as a field
+ * error (400) so the client asks for the phone again instead of treating it as a lost session.
+ */
+async function phoneFromWeChat(wechat: WeChatClient, phoneCode: string): Promise<string> {
+  try {
+    return (await wechat.getPhoneNumber(phoneCode)).phoneNumber
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'WECHAT_CODE_INVALID') {
+      throw new AppError('VALIDATION_FAILED', {
+        errors: [
+          { path: 'body.phoneCode', message: '微信手机号授权已失效，请重新点击“微信授权手机号”或直接填写手机号码' },
+        ],
+      })
+    }
+    throw error
   }
 }

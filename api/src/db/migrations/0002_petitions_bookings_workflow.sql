@@ -24,6 +24,9 @@ CREATE TABLE `bookings` (
 	`matter_enc` text NOT NULL,
 	`petition_id` text,
 	`check_in_code` text NOT NULL,
+	`status_reason` text,
+	`checked_in_at` integer,
+	`reminded_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`session_id`) REFERENCES `reception_sessions`(`id`) ON UPDATE no action ON DELETE no action,
@@ -37,6 +40,7 @@ CREATE UNIQUE INDEX `bookings_check_in_code_unique` ON `bookings` (`check_in_cod
 CREATE UNIQUE INDEX `bookings_one_active_per_session` ON `bookings` (`session_id`,`citizen_id`) WHERE status IN ('pending', 'confirmed', 'checked_in');--> statement-breakpoint
 CREATE INDEX `bookings_citizen_idx` ON `bookings` (`citizen_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `bookings_slot_idx` ON `bookings` (`slot_id`,`status`);--> statement-breakpoint
+CREATE INDEX `bookings_session_idx` ON `bookings` (`session_id`,`status`);--> statement-breakpoint
 CREATE TABLE `counters` (
 	`name` text PRIMARY KEY NOT NULL,
 	`value` integer NOT NULL
@@ -118,6 +122,11 @@ CREATE TABLE `petitions` (
 	`replied_at` integer,
 	`closed_at` integer,
 	`possible_repeat_of_id` text,
+	`deadline_profile` text DEFAULT 'national' NOT NULL,
+	`extended_days` integer DEFAULT 0 NOT NULL,
+	`external_body` text,
+	`overdue_since` integer,
+	`last_supervised_at` integer,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`citizen_id`) REFERENCES `citizens`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`category_id`) REFERENCES `categories`(`id`) ON UPDATE no action ON DELETE no action,
@@ -129,6 +138,18 @@ CREATE UNIQUE INDEX `petitions_tracking_no_unique` ON `petitions` (`tracking_no`
 CREATE INDEX `petitions_citizen_idx` ON `petitions` (`citizen_id`,`submitted_at`,`id`);--> statement-breakpoint
 CREATE INDEX `petitions_queue_idx` ON `petitions` (`handling_unit_id`,`status`,`submitted_at`);--> statement-breakpoint
 CREATE INDEX `petitions_status_deadline_idx` ON `petitions` (`status`,`decide_by`);--> statement-breakpoint
+CREATE TABLE `staff_notices` (
+	`id` text PRIMARY KEY NOT NULL,
+	`role` text NOT NULL,
+	`unit_id` text,
+	`petition_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`kind` text NOT NULL,
+	`text` text NOT NULL,
+	FOREIGN KEY (`petition_id`) REFERENCES `petitions`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `staff_notices_role_idx` ON `staff_notices` (`role`,`at`);--> statement-breakpoint
 CREATE TABLE `subscription_credits` (
 	`citizen_id` text NOT NULL,
 	`template_id` text NOT NULL,
@@ -146,14 +167,19 @@ CREATE TABLE `waitlist_entries` (
 	`citizen_id` text NOT NULL,
 	`attendees` integer NOT NULL,
 	`matter_enc` text NOT NULL,
+	`petition_id` text,
 	`status` text NOT NULL,
 	`booking_id` text,
 	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`session_id`) REFERENCES `reception_sessions`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`slot_id`) REFERENCES `reception_slots`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`citizen_id`) REFERENCES `citizens`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`booking_id`) REFERENCES `bookings`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`petition_id`) REFERENCES `petitions`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`booking_id`) REFERENCES `bookings`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "waitlist_attendees" CHECK("waitlist_entries"."attendees" BETWEEN 1 AND 5)
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `waitlist_one_per_session` ON `waitlist_entries` (`session_id`,`citizen_id`) WHERE status = 'waiting';--> statement-breakpoint
-CREATE INDEX `waitlist_slot_queue_idx` ON `waitlist_entries` (`slot_id`,`status`,`created_at`);
+CREATE INDEX `waitlist_slot_queue_idx` ON `waitlist_entries` (`slot_id`,`status`,`created_at`);--> statement-breakpoint
+CREATE INDEX `waitlist_citizen_idx` ON `waitlist_entries` (`citizen_id`,`created_at`);

@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { attachments, petitions } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import type { Principal } from '../auth/tokens'
+import type { AttachmentStorage } from './storage'
+
+/**
+ * An attachment's bytes, for its owner or for staff of the unit now handling the petition it belongs to.
+ * Anyone else gets 404, the same as for an id that does not exist.
+ */
+export async function readAttachment(
+  deps: { database: Database; attachments: AttachmentStorage },
+  principal: Principal,
+  attachmentId: string,
+): Promise<{ mime: string; bytes: Uint8Array; filename: string }> {
+  const [row] = await deps.database.db
+    .select({ attachment: attachments, handlingUnitId: petitions.handlingUnitId })
+    .from(attachments)
+    .leftJoin(petitions, eq(petitions.id, attachments.petitionId))
+    .where(eq(attachments.id, attachmentId))
+    .limit(1)
+  const isAllowed =
+    row !== undefined &&
+    (principal.kind === 'citizen'
+      ? row.attachment.ownerCitizenId === principal.id
+      : row.handlingUnitId !== null && row.handlingUnitId === principal.unitId)
+  if (!row || !isAllowed) throw new AppError('NOT_FOUND')
+  const bytes = await deps.attachments.get(row.attachment.storageKey)
+  if (!bytes) throw new AppError('NOT_FOUND', { detail: '附件文件已不存在' })
+  const extension = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' }[row.attachment.mime]
+  return { mime: row.attachment.mime, bytes, filename: `${row.attachment.id}.${extension}` }
+}

@@ -1,0 +1,177 @@
+import {
+  deadlineAfter,
+  NATIONAL_PROFILE,
+  nextDeadlineOf,
+  type PageQuery,
+  type PetitionDetail,
+  type PetitionSummary,
+  type TimelineEvent,
+  type TrackResult,
+  toShanghaiIso,
+  WITHDRAWABLE_STATUSES,
+} from '@xinfang/shared'
+import { and, asc, desc, eq, isNotNull, lt, or } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import type { Db } from '../../db/client'
+import { attachments, categories, petitionEvents, petitions, units } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { blindIndex, decryptField } from '../privacy/field-crypto'
+import type { Keyring } from '../privacy/keyring'
+import { addressAad, contentAad, QUERY_CODE_INDEX } from './submit-petition'
+
+type PetitionRow = typeof petitions.$inferSelect
+
+/** Only complaints have a review procedure; the window runs from the (latest) reply. */
+function reviewRequestByOf(row: PetitionRow): number | null {
+  if (row.kind !== 'complaint' || row.repliedAt === null) return null
+  if (row.status !== 'replied' && row.status !== 'review_replied') return null
+  return deadlineAfter(row.repliedAt, NATIONAL_PROFILE.reviewRequest)
+}
+
+function clockOf(row: PetitionRow) {
+  return { status: row.status, decideBy: row.decideBy, replyBy: row.replyBy, reviewRequestBy: reviewRequestByOf(row) }
+}
+
+function deadlinesOf(row: PetitionRow) {
+  const reviewRequestBy = reviewRequestByOf(row)
+  return {
+    ...(row.status === 'submitted' ? { decideBy: toShanghaiIso(row.decideBy) } : {}),
+    ...(row.replyBy !== null && row.repliedAt === null ? { replyBy: toShanghaiIso(row.replyBy) } : {}),
+    ...(reviewRequestBy !== null ? { reviewRequestBy: toShanghaiIso(reviewRequestBy) } : {}),
+  }
+}
+
+async function publicTimeline(db: Db, petitionId: string): Promise<TimelineEvent[]> {
+  const events = await db
+    .select()
+    .from(petitionEvents)
+    .where(and(eq(petitionEvents.petitionId, petitionId), isNotNull(petitionEvents.publicMessage)))
+    .orderBy(asc(petitionEvents.at), asc(petitionEvents.id))
+  return events.map((event) => ({ at: toShanghaiIso(event.at), type: event.type, message: event.publicMessage ?? '' }))
+}
+
+/** The citizen's own petitions, newest first. */
+export async function listOwnPetitions(db: Db, citizenId: string, query: PageQuery, now: number) {
+  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const rows = await db
+    .select({ petition: petitions, category: { id: categories.id, name: categories.name } })
+    .from(petitions)
+    .innerJoin(categories, eq(categories.id, petitions.categoryId))
+    .where(
+      and(
+        eq(petitions.citizenId, citizenId),
+        after
+          ? or(
+              lt(petitions.submittedAt, after[0]),
+              and(eq(petitions.submittedAt, after[0]), lt(petitions.id, after[1])),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(petitions.submittedAt), desc(petitions.id))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const items: PetitionSummary[] = page.map(({ petition, category }) => summaryOf(petition, category, now))
+  const last = page.at(-1)
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.petition.submittedAt, last.petition.id]) : null,
+  }
+}
+
+function summaryOf(row: PetitionRow, category: { id: string; name: string }, now: number): PetitionSummary {
+  return {
+    id: row.id,
+    trackingNo: row.trackingNo,
+    kind: row.kind,
+    category,
+    title: row.title,
+    status: row.status,
+    submittedAt: toShanghaiIso(row.submittedAt),
+    nextDeadline: nextDeadlineOf(clockOf(row), now),
+  }
+}
+
+/** One petition for its owner: another citizen's id answers 404, exactly like an id that does not exist. */
+export async function getOwnPetition(
+  db: Db,
+  keyring: Keyring,
+  citizenId: string,
+  petitionId: string,
+  now: number,
+): Promise<PetitionDetail> {
+  const targetUnits = alias(units, 'target_units')
+  const [row] = await db
+    .select({
+      petition: petitions,
+      category: { id: categories.id, name: categories.name },
+      handlingUnit: { id: units.id, name: units.name },
+      targetUnit: { id: targetUnits.id, name: targetUnits.name },
+    })
+    .from(petitions)
+    .innerJoin(categories, eq(categories.id, petitions.categoryId))
+    .innerJoin(units, eq(units.id, petitions.handlingUnitId))
+    .leftJoin(targetUnits, eq(targetUnits.id, petitions.targetUnitId))
+    .where(and(eq(petitions.id, petitionId), eq(petitions.citizenId, citizenId)))
+    .limit(1)
+  if (!row) throw new AppError('NOT_FOUND')
+  const { petition } = row
+  const files = await db
+    .select({ id: attachments.id, mime: attachments.mime, size: attachments.size })
+    .from(attachments)
+    .where(eq(attachments.petitionId, petition.id))
+    .orderBy(asc(attachments.createdAt))
+  return {
+    ...summaryOf(petition, row.category, now),
+    content: await decryptField(keyring, petition.contentEnc, contentAad(petition.id)),
+    address: petition.addressEnc ? await decryptField(keyring, petition.addressEnc, addressAad(petition.id)) : null,
+    targetUnit: row.targetUnit?.id ? { id: row.targetUnit.id, name: row.targetUnit.name } : null,
+    handlingUnit: row.handlingUnit,
+    attachments: files,
+    timeline: await publicTimeline(db, petition.id),
+    deadlines: deadlinesOf(petition),
+    canWithdraw: WITHDRAWABLE_STATUSES.includes(petition.status),
+  }
+}
+
+/**
+ * Progress by tracking number and query code, without login. Nothing personal: not the name, not the title or
+ * text the citizen wrote, not the units involved — only kind, category, status, dates and the public timeline.
+ * A wrong pair answers 404 whether or not the tracking number exists.
+ */
+export async function trackPetition(
+  db: Db,
+  keyring: Keyring,
+  trackingNo: string,
+  queryCode: string,
+  now: number,
+): Promise<TrackResult> {
+  const [row] = await db
+    .select({ petition: petitions, category: { id: categories.id, name: categories.name } })
+    .from(petitions)
+    .innerJoin(categories, eq(categories.id, petitions.categoryId))
+    .where(eq(petitions.trackingNo, trackingNo))
+    .limit(1)
+  const codeHash = await blindIndex(keyring, queryCode, QUERY_CODE_INDEX)
+  if (!row || !timingSafeEqual(row.petition.queryCodeHash, codeHash)) {
+    throw new AppError('NOT_FOUND', { detail: '受理编号或查询码不正确，请核对后再试' })
+  }
+  const { petition } = row
+  return {
+    trackingNo: petition.trackingNo,
+    kind: petition.kind,
+    category: row.category,
+    status: petition.status,
+    submittedAt: toShanghaiIso(petition.submittedAt),
+    deadlines: deadlinesOf(petition),
+    nextDeadline: nextDeadlineOf(clockOf(petition), now),
+    timeline: await publicTimeline(db, petition.id),
+  }
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  let difference = a.length ^ b.length
+  for (let i = 0; i < Math.max(a.length, b.length); i++) difference |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0)
+  return difference === 0
+}

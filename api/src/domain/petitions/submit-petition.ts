@@ -1,0 +1,211 @@
+import {
+  DAILY_SUBMISSION_LIMIT,
+  OPEN_STATUSES,
+  PETITION_KIND_LABELS,
+  type PetitionCreate,
+  type PetitionCreated,
+  shanghaiDateOf,
+  shanghaiTime,
+  toShanghaiIso,
+} from '@xinfang/shared'
+import { and, asc, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
+import type { WriteTx } from '../../db/client'
+import { attachments, categories, counters, petitionEvents, petitions, units } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import { newId } from '../../lib/ids'
+import { appendAudit } from '../audit/audit-log'
+import { notifyCitizen } from '../notifications/notify-citizen'
+import { blindIndex, decryptField, encryptField, fieldAad } from '../privacy/field-crypto'
+import type { Keyring } from '../privacy/keyring'
+import type { DeadlinePolicy } from '../workflow/deadline-policy'
+import { REPEAT_SIMILARITY_THRESHOLD, textSimilarity } from './similarity'
+
+/** Unambiguous characters for codes people read aloud or type: no 0/O, 1/I/L. */
+const QUERY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+export const QUERY_CODE_INDEX = 'petitions.query_code'
+
+export function newQueryCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  return Array.from(bytes, (b) => QUERY_CODE_ALPHABET[b % QUERY_CODE_ALPHABET.length]).join('')
+}
+
+export const contentAad = (petitionId: string) => fieldAad('petitions', 'content', petitionId)
+export const addressAad = (petitionId: string) => fieldAad('petitions', 'address', petitionId)
+
+/**
+ * Registers a petition inside the caller's write transaction (which also holds the idempotency key). Reports
+ * (检举控告) go to the discipline commission and everything else to the petition bureau, whose staff decide
+ * within the limit whether to accept, transfer or refuse it (Art. 22). The daily limit is counted inside the
+ * same serialized transaction, so concurrent submissions cannot both slip under it.
+ */
+export async function submitPetition(
+  tx: WriteTx,
+  deps: { keyring: Keyring; deadlines: DeadlinePolicy },
+  citizenId: string,
+  input: PetitionCreate,
+  now: number,
+): Promise<PetitionCreated> {
+  const [category] = await tx.select().from(categories).where(eq(categories.id, input.categoryId)).limit(1)
+  if (!category) throw fieldError('categoryId', '请选择列表中的事项分类')
+  if (input.targetUnitId) {
+    const [target] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.targetUnitId)).limit(1)
+    if (!target) throw fieldError('targetUnitId', '请选择列表中的单位')
+  }
+
+  const [today] = await tx
+    .select({ n: count() })
+    .from(petitions)
+    .where(and(eq(petitions.citizenId, citizenId), gte(petitions.submittedAt, shanghaiTime(shanghaiDateOf(now)))))
+  if ((today?.n ?? 0) >= DAILY_SUBMISSION_LIMIT) {
+    throw new AppError('RATE_LIMITED', {
+      detail: `每人每天最多提交 ${DAILY_SUBMISSION_LIMIT} 件信访事项，请明天再提交；紧急情况请拨打 12345 热线`,
+    })
+  }
+
+  const attachmentIds = input.attachmentIds ?? []
+  if (attachmentIds.length > 0) {
+    const owned = await tx
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(
+        and(
+          inArray(attachments.id, attachmentIds),
+          eq(attachments.ownerCitizenId, citizenId),
+          isNull(attachments.petitionId),
+        ),
+      )
+    if (owned.length !== attachmentIds.length)
+      throw fieldError('attachmentIds', '附件不存在或已用于其他信访事项，请重新上传')
+  }
+
+  const handlingUnitId = await routeOnSubmission(tx, input.kind)
+  const id = newId(now)
+  const trackingNo = await nextTrackingNo(tx, now)
+  const queryCode = newQueryCode()
+  const profile = deps.deadlines.profile
+  const decideBy = deps.deadlines.after(now, profile.decide)
+  const possibleRepeatOfId = await findLikelyRepeat(tx, deps.keyring, citizenId, input)
+
+  await tx.insert(petitions).values({
+    id,
+    trackingNo,
+    queryCodeHash: await blindIndex(deps.keyring, queryCode, QUERY_CODE_INDEX),
+    citizenId,
+    kind: input.kind,
+    categoryId: input.categoryId,
+    title: input.title,
+    contentEnc: await encryptField(deps.keyring, input.content, contentAad(id)),
+    addressEnc: input.address ? await encryptField(deps.keyring, input.address, addressAad(id)) : null,
+    targetUnitId: input.targetUnitId ?? null,
+    handlingUnitId,
+    status: 'submitted',
+    submittedAt: now,
+    decideBy,
+    possibleRepeatOfId,
+    deadlineProfile: profile.id,
+    updatedAt: now,
+  })
+  if (attachmentIds.length > 0) {
+    await tx.update(attachments).set({ petitionId: id }).where(inArray(attachments.id, attachmentIds))
+  }
+  const decideDate = shanghaiDateOf(decideBy)
+  const message = `您的${PETITION_KIND_LABELS[input.kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`
+  await tx.insert(petitionEvents).values({
+    id: newId(now),
+    petitionId: id,
+    at: now,
+    type: 'submitted',
+    publicMessage: message,
+    internalNote: possibleRepeatOfId ? `疑似重复信访：与本人在办事项 ${possibleRepeatOfId} 内容高度相似` : null,
+    actorKind: 'citizen',
+    actorId: citizenId,
+  })
+  await notifyCitizen(
+    tx,
+    {
+      citizenId,
+      subjectKind: 'petition',
+      subjectId: id,
+      title: '信访事项已提交',
+      body: message,
+      template: 'petition_progress',
+      payload: { trackingNo, status: '已提交', date: decideDate },
+    },
+    now,
+  )
+  await appendAudit(
+    tx,
+    {
+      actorKind: 'citizen',
+      actorId: citizenId,
+      action: 'petition.submit',
+      subjectKind: 'petition',
+      subjectId: id,
+      details: { kind: input.kind, attachments: attachmentIds.length, possibleRepeat: possibleRepeatOfId !== null },
+    },
+    now,
+  )
+  return {
+    id,
+    trackingNo,
+    queryCode,
+    status: 'submitted',
+    submittedAt: toShanghaiIso(now),
+    deadlines: { decideBy: toShanghaiIso(decideBy) },
+  }
+}
+
+function fieldError(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', { errors: [{ path: `body.${field}`, message }] })
+}
+
+/** 检举控告 goes to 纪检监察, never through the units it may accuse (Art. 30); the rest to the 信访部门. */
+async function routeOnSubmission(tx: WriteTx, kind: PetitionCreate['kind']): Promise<string> {
+  const [unit] = await tx
+    .select({ id: units.id })
+    .from(units)
+    .where(eq(units.kind, kind === 'report' ? 'discipline' : 'petition_bureau'))
+    .orderBy(asc(units.sortOrder))
+    .limit(1)
+  if (!unit) throw new Error(`no ${kind === 'report' ? 'discipline' : 'petition bureau'} unit is configured`)
+  return unit.id
+}
+
+/** XF-<year>-<six digits>, sequential per Shanghai year, advanced inside the write transaction. */
+async function nextTrackingNo(tx: WriteTx, now: number): Promise<string> {
+  const year = shanghaiDateOf(now).slice(0, 4)
+  const [row] = await tx
+    .insert(counters)
+    .values({ name: `tracking:${year}`, value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .returning({ value: counters.value })
+  return `XF-${year}-${String(row?.value ?? 1).padStart(6, '0')}`
+}
+
+/** The citizen's own open petition in the same category with very similar text, if any (flag, never drop). */
+async function findLikelyRepeat(
+  tx: WriteTx,
+  keyring: Keyring,
+  citizenId: string,
+  input: PetitionCreate,
+): Promise<string | null> {
+  const open = await tx
+    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc })
+    .from(petitions)
+    .where(
+      and(
+        eq(petitions.citizenId, citizenId),
+        eq(petitions.categoryId, input.categoryId),
+        inArray(petitions.status, [...OPEN_STATUSES]),
+      ),
+    )
+  for (const candidate of open) {
+    const content = await decryptField(keyring, candidate.contentEnc, contentAad(candidate.id))
+    if (
+      textSimilarity(`${candidate.title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
+    ) {
+      return candidate.id
+    }
+  }
+  return null
+}

@@ -1,0 +1,66 @@
+import { WITHDRAWABLE_STATUSES } from '@xinfang/shared'
+import { and, eq, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { petitionEvents, petitions } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import { newId } from '../../lib/ids'
+import { appendAudit } from '../audit/audit-log'
+import { notifyCitizen } from '../notifications/notify-citizen'
+
+/** The citizen withdraws their petition; allowed only before any reply (../shared/DOMAIN.md lifecycle). */
+export async function withdrawPetition(
+  database: Database,
+  citizenId: string,
+  petitionId: string,
+  now: number,
+): Promise<void> {
+  await database.write(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(petitions)
+      .where(and(eq(petitions.id, petitionId), eq(petitions.citizenId, citizenId)))
+      .limit(1)
+    if (!row) throw new AppError('NOT_FOUND')
+    if (!WITHDRAWABLE_STATUSES.includes(row.status)) {
+      throw new AppError('INVALID_TRANSITION', { detail: '已答复或已办结的信访事项不能撤回' })
+    }
+    await tx
+      .update(petitions)
+      .set({ status: 'withdrawn', version: sql`${petitions.version} + 1`, closedAt: now, updatedAt: now })
+      .where(eq(petitions.id, petitionId))
+    const message = `您已撤回信访事项 ${row.trackingNo}，办理程序终止。如有新的情况，可以重新提出。`
+    await tx.insert(petitionEvents).values({
+      id: newId(now),
+      petitionId,
+      at: now,
+      type: 'withdrawn',
+      publicMessage: message,
+      actorKind: 'citizen',
+      actorId: citizenId,
+    })
+    await notifyCitizen(
+      tx,
+      {
+        citizenId,
+        subjectKind: 'petition',
+        subjectId: petitionId,
+        title: '信访事项已撤回',
+        body: message,
+        template: 'petition_progress',
+        payload: { trackingNo: row.trackingNo, status: '已撤回' },
+      },
+      now,
+    )
+    await appendAudit(
+      tx,
+      {
+        actorKind: 'citizen',
+        actorId: citizenId,
+        action: 'petition.withdraw',
+        subjectKind: 'petition',
+        subjectId: petitionId,
+      },
+      now,
+    )
+  })
+}

@@ -1,0 +1,200 @@
+import {
+  AttachmentSchema,
+  PetitionCreatedSchema,
+  PetitionCreateSchema,
+  PetitionDetailSchema,
+  PetitionIdParamsSchema,
+  PetitionListQuerySchema,
+  PetitionListSchema,
+  TrackQuerySchema,
+  TrackResultSchema,
+} from '@xinfang/shared'
+import { z } from 'zod'
+import { readAttachment } from '../domain/attachments/read-attachment'
+import { uploadAttachment } from '../domain/attachments/upload-attachment'
+import { parseIdempotencyKey, runIdempotently } from '../domain/idempotency'
+import { requireProfile } from '../domain/identity/citizen-profile'
+import { getOwnPetition, listOwnPetitions, trackPetition } from '../domain/petitions/petition-views'
+import { submitPetition } from '../domain/petitions/submit-petition'
+import { withdrawPetition } from '../domain/petitions/withdraw-petition'
+import { AppError } from '../http/app-error'
+import { clientAddressOf } from '../http/client-address'
+import type { AppDeps } from '../http/context'
+import { createResource, defineRoute } from '../http/route'
+import { createRateLimiter } from '../lib/rate-limit'
+
+const AttachmentIdParamsSchema = z.object({ id: z.string().min(1).max(64) })
+
+export function petitionRoutes(deps: AppDeps) {
+  const resource = createResource(deps)
+  // Guessing query codes: a few tries per tracking number, and a bound per caller address.
+  const trackByNumber = createRateLimiter(10, 60 * 60 * 1000)
+  const trackByAddress = createRateLimiter(30, 60 * 1000)
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/attachments',
+      summary: '上传附件（JPEG、PNG、PDF，按文件内容识别，单个不超过 10 MB）',
+      description: 'multipart/form-data，字段名 file。图片中的 EXIF/GPS 等元数据会被去除。',
+      tags: ['petitions'],
+      policy: 'citizen',
+      multipart: { field: 'file' },
+      responses: { 201: { description: '已保存', schema: AttachmentSchema } },
+    },
+    async (c) => {
+      const contentType = c.req.header('content-type') ?? ''
+      if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: '请以 multipart/form-data 上传，字段名 file' })
+      }
+      let form: FormData
+      try {
+        form = await c.req.formData()
+      } catch {
+        throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body', message: '上传内容不完整，请重新上传' }] })
+      }
+      const file = form.get('file')
+      if (!(file instanceof File)) {
+        throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body.file', message: '请选择要上传的文件' }] })
+      }
+      return c.json(await uploadAttachment(deps, c.get('principal').id, file, deps.now()), 201)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/attachments/:id',
+      summary: '下载附件（本人或承办单位工作人员）',
+      tags: ['petitions'],
+      policy: 'authenticated',
+      params: AttachmentIdParamsSchema,
+      responses: { 200: { description: '文件内容', contentType: 'application/octet-stream' } },
+    },
+    async (c, { params }) => {
+      const file = await readAttachment(deps, c.get('principal'), params.id)
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': file.mime,
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, no-store',
+      })
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/petitions',
+      summary: '提交信访事项',
+      description:
+        '须带 Idempotency-Key：同一 key 同一内容重放原响应；内容不同 422；处理中 409。须已登记实名信息（否则 403 PROFILE_REQUIRED）。',
+      tags: ['petitions'],
+      policy: 'citizen',
+      body: PetitionCreateSchema,
+      responses: { 201: { description: '已提交', schema: PetitionCreatedSchema } },
+    },
+    async (c, { body }) => {
+      const key = parseIdempotencyKey(c.req.header('idempotency-key'))
+      const citizenId = c.get('principal').id
+      await requireProfile(deps.database.db, citizenId)
+      const now = deps.now()
+      const result = await runIdempotently(
+        deps.database,
+        { scope: `citizen:${citizenId}`, operation: 'POST /petitions', key, body },
+        now,
+        async (tx) => ({ status: 201, body: await submitPetition(tx, deps, citizenId, body, now) }),
+      )
+      deps.afterCommit?.('POST /petitions')
+      c.header('cache-control', 'no-store')
+      if (result.isReplay) c.header('idempotent-replayed', 'true')
+      return c.json(result.body, 201)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/petitions',
+      summary: '我的信访事项',
+      tags: ['petitions'],
+      policy: 'citizen',
+      query: PetitionListQuerySchema,
+      responses: { 200: { description: '按提交时间倒序', schema: PetitionListSchema } },
+    },
+    async (c, { query }) => {
+      c.header('cache-control', 'no-store')
+      return c.json(await listOwnPetitions(deps.database.db, c.get('principal').id, query, deps.now()), 200)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/petitions/:id',
+      summary: '信访事项详情（时间线与下一期限）',
+      tags: ['petitions'],
+      policy: 'citizen',
+      params: PetitionIdParamsSchema,
+      responses: { 200: { description: '详情', schema: PetitionDetailSchema } },
+    },
+    async (c, { params }) => {
+      c.header('cache-control', 'no-store')
+      return c.json(
+        await getOwnPetition(deps.database.db, deps.keyring, c.get('principal').id, params.id, deps.now()),
+        200,
+      )
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/petitions/:id/withdraw',
+      summary: '撤回信访事项（答复前）',
+      tags: ['petitions'],
+      policy: 'citizen',
+      params: PetitionIdParamsSchema,
+      responses: { 200: { description: '已撤回，返回最新详情', schema: PetitionDetailSchema } },
+    },
+    async (c, { params }) => {
+      const citizenId = c.get('principal').id
+      await withdrawPetition(deps.database, citizenId, params.id, deps.now())
+      c.header('cache-control', 'no-store')
+      return c.json(await getOwnPetition(deps.database.db, deps.keyring, citizenId, params.id, deps.now()), 200)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/track',
+      summary: '凭受理编号和查询码查询进度（无需登录，不含个人信息）',
+      tags: ['petitions'],
+      policy: 'public',
+      query: TrackQuerySchema,
+      responses: { 200: { description: '进度', schema: TrackResultSchema } },
+    },
+    async (c, { query }) => {
+      const now = deps.now()
+      const wait = Math.max(trackByAddress.hit(clientAddressOf(c), now), trackByNumber.hit(query.trackingNo, now))
+      if (wait > 0) {
+        throw new AppError('RATE_LIMITED', {
+          detail: '查询过于频繁，请稍后再试',
+          headers: { 'retry-after': String(wait) },
+        })
+      }
+      c.header('cache-control', 'no-store')
+      return c.json(await trackPetition(deps.database.db, deps.keyring, query.trackingNo, query.queryCode, now), 200)
+    },
+  )
+
+  return resource
+}

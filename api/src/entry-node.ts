@@ -6,6 +6,7 @@ import { createApp } from './app'
 import { createLocalAttachmentStorage } from './domain/attachments/storage'
 import { type OutboxWorker, startOutboxWorker } from './domain/notifications/outbox-worker'
 import { KeyringError, loadKeyring } from './domain/privacy/keyring'
+import { sendBookingReminders } from './domain/receptions/send-booking-reminders'
 import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
@@ -72,10 +73,13 @@ async function main(): Promise<void> {
     )
   })
 
-  // The overdue sweep (督办) every ten minutes; cron-style platforms call POST /api/v1/staff/sweeps/overdue instead.
+  // Scheduled work every ten minutes: the overdue sweep (督办) and the day-before booking reminders. Cron-style
+  // platforms call POST /api/v1/staff/sweeps/overdue and /booking-reminders instead.
   const sweepTimer = setInterval(() => {
-    sweepOverdue(database, Date.now()).catch((error: unknown) =>
-      logger.warn('overdue sweep failed', { error: String(error) }),
+    const now = Date.now()
+    sweepOverdue(database, now).catch((error: unknown) => logger.warn('overdue sweep failed', { error: String(error) }))
+    sendBookingReminders({ database }, now).catch((error: unknown) =>
+      logger.warn('booking reminders failed', { error: String(error) }),
     )
   }, SWEEP_INTERVAL_MS)
   sweepTimer.unref()

@@ -347,6 +347,10 @@ export const CheckInResultSchema = z.object({
 })
 export type CheckInResult = z.infer<typeof CheckInResultSchema>
 
+/** `POST /staff/sweeps/booking-reminders`: how many day-before reminders this run queued. */
+export const ReminderSweepResultSchema = z.object({ reminded: z.number().int().min(0) })
+export type ReminderSweepResult = z.infer<typeof ReminderSweepResultSchema>
+
 // ---------------------------------------------------------------------------------------------------------------
 // No-shows (爽约)
 // ---------------------------------------------------------------------------------------------------------------

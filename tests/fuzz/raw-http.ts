@@ -31,15 +31,16 @@ export function encodeRequest(port: number, request: RawRequest): Buffer {
   const body = request.body ?? new Uint8Array()
   const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close']
   for (const [name, value] of request.headers) lines.push(`${name}: ${value}`)
-  const announced = request.contentLength ?? (body.length > 0 || request.method !== 'GET' ? body.length : 'omit')
+  const announced =
+    request.contentLength ?? (body.length > 0 || !['GET', 'HEAD'].includes(request.method) ? body.length : 'omit')
   if (announced !== 'omit') lines.push(`Content-Length: ${announced}`)
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), body])
 }
 
 /**
- * Sends one request and reads the answer until the server closes the connection. After writing, the client
- * half-closes its side, so a server waiting for body bytes that a lying `Content-Length` promised sees the end
- * of the stream instead of waiting for its request timeout.
+ * Sends one request and reads one answer. The client never half-closes (Node's server drops a pending answer when
+ * the client ends its side); a server waiting for body bytes a lying `Content-Length` promised is cut off at
+ * `timeoutMs` and reported as `no-response`.
  */
 export function sendRaw(port: number, request: RawRequest, timeoutMs = 10_000): Promise<RawOutcome> {
   return new Promise((resolve) => {
@@ -53,17 +54,18 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 10_000): 
       socket.destroy()
       resolve(outcome)
     }
-    const timer = setTimeout(() => finish(parseResponse(Buffer.concat(chunks), 'timeout')), timeoutMs)
+    const isHead = request.method === 'HEAD'
+    const timer = setTimeout(() => finish(parseResponse(Buffer.concat(chunks), 'timeout', isHead)), timeoutMs)
     socket.on('connect', () => {
-      socket.end(encodeRequest(port, request))
+      socket.write(encodeRequest(port, request))
     })
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk)
-      const complete = completeResponse(Buffer.concat(chunks))
+      const complete = completeResponse(Buffer.concat(chunks), isHead)
       if (complete) finish(complete)
     })
-    socket.on('error', (error) => finish(parseResponse(Buffer.concat(chunks), error.message)))
-    socket.on('close', () => finish(parseResponse(Buffer.concat(chunks), 'closed')))
+    socket.on('error', (error) => finish(parseResponse(Buffer.concat(chunks), error.message, isHead)))
+    socket.on('close', () => finish(parseResponse(Buffer.concat(chunks), 'closed', isHead)))
   })
 }
 
@@ -107,10 +109,13 @@ function decodeChunked(data: Buffer): Buffer | null {
   }
 }
 
-function completeResponse(data: Buffer): RawOutcome | null {
+function completeResponse(data: Buffer, isHead: boolean): RawOutcome | null {
   const head = parseHead(data)
   if (!head) return null
   const rest = data.subarray(head.bodyStart)
+  // An interim answer (100 Continue) precedes the real one.
+  if (head.status >= 100 && head.status < 200) return completeResponse(rest, isHead)
+  if (isHead) return { kind: 'response', status: head.status, headers: head.headers, body: Buffer.alloc(0) }
   if (head.headers.get('transfer-encoding')?.toLowerCase().includes('chunked')) {
     const body = decodeChunked(rest)
     return body ? { kind: 'response', status: head.status, headers: head.headers, body } : null
@@ -126,8 +131,8 @@ function completeResponse(data: Buffer): RawOutcome | null {
 }
 
 /** Whatever arrived before the connection ended: a response read to the close, or none at all. */
-function parseResponse(data: Buffer, reason: string): RawOutcome {
-  const complete = completeResponse(data)
+function parseResponse(data: Buffer, reason: string, isHead: boolean): RawOutcome {
+  const complete = completeResponse(data, isHead)
   if (complete) return complete
   const head = parseHead(data)
   if (head && !head.headers.has('content-length') && !head.headers.has('transfer-encoding')) {

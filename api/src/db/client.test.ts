@@ -95,3 +95,43 @@ test('the seat check constraint refuses more bookings than a slot has seats', as
     database.client.execute("UPDATE reception_slots SET booked = booked + 1 WHERE id = 't'"),
   ).rejects.toThrow(/CHECK constraint failed/)
 })
+
+test('writes queued together commit together, and one that fails is rolled back alone', async () => {
+  await database.write((tx) => tx.run('CREATE TABLE items (n INTEGER NOT NULL)'))
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, n) =>
+      database.write(async (tx) => {
+        await tx.run(`INSERT INTO items VALUES (${n})`)
+        if (n === 5) throw new Error('job five fails after writing')
+        return n
+      }),
+    ),
+  )
+  expect(results.map((r) => r.status)).toEqual([
+    ...Array(5).fill('fulfilled'),
+    'rejected',
+    ...Array(4).fill('fulfilled'),
+  ])
+  const rows = await database.client.execute('SELECT n FROM items ORDER BY n')
+  expect(rows.rows.map((row) => row.n)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9])
+})
+
+test('a caller is answered only after the commit that holds its write', async () => {
+  await database.write((tx) => tx.run('CREATE TABLE seen (n INTEGER NOT NULL)'))
+  const observer = openDatabase({ url: `file:${join(dir, 'x.db')}` })
+  try {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        database
+          .write((tx) => tx.run(`INSERT INTO seen VALUES (${n})`))
+          .then(async () => {
+            // Another connection sees the row as soon as the write is acknowledged: it is committed.
+            const row = await observer.client.execute(`SELECT count(*) AS c FROM seen WHERE n = ${n}`)
+            expect(row.rows[0]?.c).toBe(1)
+          }),
+      ),
+    )
+  } finally {
+    observer.close()
+  }
+})

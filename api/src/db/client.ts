@@ -80,14 +80,64 @@ export function openDatabase(options: DatabaseOptions): Database {
     : createClient({ url: options.url, authToken: options.authToken, intMode: 'number' })
   const db = drizzle(client, { schema })
 
-  let queue: Promise<unknown> = Promise.resolve()
-  const write = <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
-    const run = queue.then(() => db.transaction(work))
-    queue = run.catch(() => undefined)
-    return run
+  const write = createGroupCommitter(db)
+  return { db, client, write, close: () => client.close() }
+}
+
+interface Job {
+  work: (tx: WriteTx) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (reason: unknown) => void
+}
+
+/** Writes committed together at most: bounds the latency the first job of a batch can pay for the others. */
+export const GROUP_COMMIT_MAX_JOBS = 64
+
+/**
+ * Group commit: writes that queue up while a transaction is committing are run together in the next one, each
+ * in its own savepoint, so one fsync acknowledges many. A job that throws is rolled back to its savepoint alone
+ * and rejected; the others commit. Every caller is answered only after the COMMIT that holds its writes has
+ * returned, so nothing is acknowledged before it is durable. With no concurrency a batch is one job, exactly as
+ * before. See docs/decisions/006-group-commit.md.
+ */
+function createGroupCommitter(db: Db) {
+  const pending: Job[] = []
+  let isDraining = false
+
+  const drain = async () => {
+    isDraining = true
+    while (pending.length > 0) {
+      const batch = pending.splice(0, GROUP_COMMIT_MAX_JOBS)
+      const outcomes: { ok: boolean; value: unknown }[] = []
+      try {
+        await db.transaction(async (tx) => {
+          for (const job of batch) {
+            try {
+              outcomes.push({ ok: true, value: await tx.transaction((savepoint) => job.work(savepoint)) })
+            } catch (error) {
+              outcomes.push({ ok: false, value: error })
+            }
+          }
+        })
+      } catch (error) {
+        // The COMMIT itself failed (disk full, I/O error): none of the batch is durable.
+        for (const job of batch) job.reject(error)
+        continue
+      }
+      batch.forEach((job, index) => {
+        const outcome = outcomes[index]
+        if (outcome?.ok) job.resolve(outcome.value)
+        else job.reject(outcome?.value)
+      })
+    }
+    isDraining = false
   }
 
-  return { db, client, write, close: () => client.close() }
+  return <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      pending.push({ work, resolve: (value) => resolve(value as T), reject })
+      if (!isDraining) void drain()
+    })
 }
 
 /** `SELECT 1` through the pool: what `/health` reports. */

@@ -5,6 +5,7 @@ import {
   ProblemSchema,
   ReceptionLeaderListSchema,
   ReceptionSessionListSchema,
+  ReminderSweepResultSchema,
   StaffBookingListSchema,
   StaffBookingSchema,
   StaffReceptionSessionListSchema,
@@ -80,7 +81,8 @@ test('an admin of the petition bureau schedules and publishes a session for any 
   const published = ReceptionSessionListSchema.parse(await (await call(context, '/api/v1/receptions?limit=50')).json())
   expect(published.items.map((item) => item.id)).toContain(created.id)
   const [entry] = await context.database.db.select().from(auditLog).where(eq(auditLog.subjectId, created.id))
-  expect(entry).toMatchObject({ action: 'reception_session.publish', actorKind: 'staff' })
+  expect(entry).toMatchObject({ action: 'reception_session.create', actorKind: 'staff' })
+  expect(JSON.parse(entry?.details ?? '{}')).toMatchObject({ status: 'published', slots: 2, seats: 12 })
 })
 
 test('a leader schedules only the leaders of their own unit', async () => {
@@ -443,4 +445,18 @@ test('races between cancels, staff decisions, new bookings and promotions never 
   const promotedBookingIds = entries.filter((e) => e.status === 'promoted').map((e) => e.bookingId)
   expect(new Set(promotedBookingIds).size).toBe(promotedBookingIds.length)
   expect(new Set(active.map((row) => row.citizenId)).size).toBe(active.length)
+})
+
+test('a scheduler can run the reminder sweep over HTTP, and a second run reminds nobody again', async () => {
+  const { id, slots } = await session()
+  const citizen = await citizenWithProfile(context, 'to-remind')
+  await booked(context, citizen.accessToken, id, { slotId: slots[0]!.id, matter, attendees: 1 })
+  context.setNow(shanghaiTime('2026-11-25', '17:00'))
+  const supervisor = (await staffLogin(context, 'demo-supervisor')).accessToken
+  const sweep = () => call(context, '/api/v1/staff/sweeps/booking-reminders', { method: 'POST', token: supervisor })
+  expect(ReminderSweepResultSchema.parse(await (await sweep()).json())).toEqual({ reminded: 1 })
+  expect(ReminderSweepResultSchema.parse(await (await sweep()).json())).toEqual({ reminded: 0 })
+  const handler = (await staffLogin(context, 'demo-handler')).accessToken
+  const refused = await call(context, '/api/v1/staff/sweeps/booking-reminders', { method: 'POST', token: handler })
+  expect(refused.status).toBe(403)
 })

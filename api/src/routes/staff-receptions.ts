@@ -4,6 +4,7 @@ import {
   ReasonSchema,
   ReceptionIdParamsSchema,
   ReceptionLeaderListSchema,
+  ReminderSweepResultSchema,
   SessionCreateSchema,
   StaffBookingListQuerySchema,
   StaffBookingListSchema,
@@ -21,6 +22,7 @@ import { listSessionBookings } from '../domain/receptions/list-session-bookings'
 import { listStaffSessions } from '../domain/receptions/list-staff-sessions'
 import { markNoShow } from '../domain/receptions/mark-no-show'
 import { publishSession } from '../domain/receptions/publish-session'
+import { sendBookingReminders } from '../domain/receptions/send-booking-reminders'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 
@@ -216,6 +218,20 @@ export function staffReceptionRoutes(deps: AppDeps) {
       c.header('cache-control', 'no-store')
       return c.json(await checkIn(deps, c.get('principal').id, body.code, deps.now()), 200)
     },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/staff/sweeps/booking-reminders',
+      summary: '发送接访前一天的提醒（供定时任务调用）',
+      description: '为明天（及今天稍后）开始的已确认预约各发一次提醒；重复调用不会重复提醒。',
+      tags: ['staff', 'receptions'],
+      policy: ['supervisor', 'admin'],
+      responses: { 200: { description: '本次发出的提醒数', schema: ReminderSweepResultSchema } },
+    },
+    async (c) => c.json({ reminded: await sendBookingReminders(deps, deps.now()) }, 200),
   )
 
   return resource

@@ -75,6 +75,22 @@ export interface AccessTokenSource {
 /** Taro.request, or anything shaped like it (a test double). */
 export type RequestFunction = typeof Taro.request
 
+/** Taro.uploadFile, or anything shaped like it (a test double, the weapp simulation's multipart shim). */
+export type UploadFunction = typeof Taro.uploadFile
+
+export interface UploadOptions<T> {
+  /** Path under the API base, starting with `/`: `/api/v1/attachments`. */
+  path: string
+  /** A local file: a WeChat temp path (`wxfile://…`, `http://tmp/…`) or, on H5, the blob URL the file picker made. */
+  filePath: string
+  /** The multipart field the API reads the file from. */
+  name: string
+  /** The file name sent with the part; the API identifies the type by content, never by this name. */
+  fileName?: string
+  schema: z.ZodType<T>
+  authenticated?: boolean
+}
+
 export interface HttpClientOptions {
   /** The API origin; '' means the page's own origin (H5 served by the API). */
   baseUrl: string
@@ -82,18 +98,27 @@ export interface HttpClientOptions {
   /** Waits before each retry; its length is the number of retries. */
   retryDelaysMs?: readonly number[]
   request?: RequestFunction
+  uploadFile?: UploadFunction
+  /** How long one upload may take: a photo over a weak mobile network needs far longer than a JSON call. */
+  uploadTimeoutMs?: number
   sleep?: (ms: number) => Promise<void>
   /** The session behind `authenticated` calls; without it such calls fail at once. */
   auth?: AccessTokenSource
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_UPLOAD_TIMEOUT_MS = 60_000
 const DEFAULT_RETRY_DELAYS_MS = [400, 1200] as const
 
 export interface HttpClient {
   request<T>(options: RequestOptions<T>): Promise<T>
   /** A public GET, sent without a token. */
   get<T>(path: string, schema: z.ZodType<T>, query?: RequestOptions<T>['query']): Promise<T>
+  /**
+   * One file as `multipart/form-data` (Taro.uploadFile, which like Taro.request resolves for every status). Never
+   * retried: each upload that arrives creates a new file on the server, so a second try is the person's decision.
+   */
+  upload<T>(options: UploadOptions<T>): Promise<T>
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -102,18 +127,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? defaultSleep
 
   async function request<T>(requestOptions: RequestOptions<T>): Promise<T> {
-    if (!requestOptions.authenticated) return requestWithRetries(requestOptions, requestOptions.accessToken)
+    return withToken(requestOptions, (token) => requestWithRetries(requestOptions, token))
+  }
+
+  async function withToken<T>(
+    call: { path: string; authenticated?: boolean; accessToken?: string },
+    send: (accessToken: string | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (!call.authenticated) return send(call.accessToken)
     const auth = options.auth
-    if (!auth) throw new Error(`${requestOptions.path}: an authenticated call needs a client created with auth`)
+    if (!auth) throw new Error(`${call.path}: an authenticated call needs a client created with auth`)
     const token = await auth.current()
     try {
-      return await requestWithRetries(requestOptions, token)
+      return await send(token)
     } catch (error) {
       // The access token expired or was revoked. The API refused before doing anything, so sending the call once
       // more with a renewed token is safe even for a POST. Only UNAUTHENTICATED means that: other 401s (an invalid
       // WeChat code, say) are about the request, and a new token would not change their answer.
       if (!(error instanceof ApiError && error.code === 'UNAUTHENTICATED')) throw error
-      return requestWithRetries(requestOptions, await auth.renew(token))
+      return send(await auth.renew(token))
     }
   }
 
@@ -151,46 +183,75 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       header,
       data: requestOptions.body,
       dataType: 'json',
-      // The platform timeout is a backstop; the timer below decides, so a timeout reads the same on every platform.
       timeout: timeoutMs + 1000,
     })
 
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abortQuietly(task)
-        reject(networkError(`${Math.round(timeoutMs / 1000)} 秒内没有收到服务器响应`))
-      }, timeoutMs)
+    const response = await settleWithin(task, timeoutMs)
+    return readResponse(response.statusCode, response.data, requestOptions.schema)
+  }
+
+  async function uploadOnce<T>(uploadOptions: UploadOptions<T>, accessToken: string | undefined): Promise<T> {
+    const uploadFile = options.uploadFile ?? Taro.uploadFile
+    // No Content-Type: the platform writes multipart/form-data with its boundary itself.
+    const header: Record<string, string> = { Accept: 'application/json, application/problem+json' }
+    if (accessToken !== undefined) header.Authorization = `Bearer ${accessToken}`
+    const uploadTimeoutMs = options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS
+    const task = uploadFile({
+      url: options.baseUrl + uploadOptions.path,
+      filePath: uploadOptions.filePath,
+      name: uploadOptions.name,
+      header,
+      timeout: uploadTimeoutMs + 1000,
+      // H5 only: the token travels in the header; cookies would only make a cross-origin API demand credentials.
+      withCredentials: false,
+      ...(uploadOptions.fileName !== undefined ? { fileName: uploadOptions.fileName } : {}),
     })
-
-    let response: Awaited<typeof task>
-    try {
-      response = await Promise.race([task, timedOut])
-    } catch (error) {
-      if (error instanceof ApiError) throw error
-      throw networkError(`无法连接服务器：${describeFailure(error)}`)
-    } finally {
-      clearTimeout(timer)
-    }
-
-    const body = normalizeBody(response.data)
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new ApiError(problemOf(response.statusCode, body), 'http')
-    }
-
-    const parsed = requestOptions.schema.safeParse(response.statusCode === 204 ? undefined : body)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const where = issue ? `${issue.path.join('.') || '(根)'}：${issue.message}` : ''
-      throw new ApiError(genericProblem('INTERNAL_ERROR', 502, `服务器返回的数据与约定不符 ${where}`), 'contract')
-    }
-    return parsed.data
+    const response = await settleWithin(task, uploadTimeoutMs)
+    return readResponse(response.statusCode, response.data, uploadOptions.schema)
   }
 
   return {
     request,
     get: (path, schema, query) => request({ path, schema, query }),
+    upload: (uploadOptions) => withToken(uploadOptions, (token) => uploadOnce(uploadOptions, token)),
   }
+}
+
+/**
+ * The platform task's answer, or a network error when there is none within `timeoutMs`. The platform's own timeout
+ * is only a backstop; this timer decides, so a timeout reads the same on every platform.
+ */
+async function settleWithin<R>(task: Promise<R> & { abort?: () => void }, timeoutMs: number): Promise<R> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abortQuietly(task)
+      reject(networkError(`${Math.round(timeoutMs / 1000)} 秒内没有收到服务器响应`))
+    }, timeoutMs)
+  })
+  try {
+    return await Promise.race([task, timedOut])
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    throw networkError(`无法连接服务器：${describeFailure(error)}`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Checks the status (both Taro.request and Taro.uploadFile resolve for every one) and parses the body. */
+function readResponse<T>(statusCode: number, data: unknown, schema: z.ZodType<T>): T {
+  const body = normalizeBody(data)
+  if (statusCode < 200 || statusCode >= 300) {
+    throw new ApiError(problemOf(statusCode, body), 'http')
+  }
+  const parsed = schema.safeParse(statusCode === 204 ? undefined : body)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue ? `${issue.path.join('.') || '(根)'}：${issue.message}` : ''
+    throw new ApiError(genericProblem('INTERNAL_ERROR', 502, `服务器返回的数据与约定不符 ${where}`), 'contract')
+  }
+  return parsed.data
 }
 
 function isTransient(error: unknown): boolean {
@@ -205,7 +266,10 @@ function queryStringOf(query: RequestOptions<unknown>['query']): string {
   return pairs.length > 0 ? `?${pairs.join('&')}` : ''
 }
 
-/** wx.request hands back the raw text when a body is not JSON; H5 hands back null. Accept both. */
+/**
+ * wx.request hands back the raw text when a body is not JSON, H5 hands back null, and uploadFile always hands back
+ * text. Accept all of them.
+ */
 function normalizeBody(data: unknown): unknown {
   if (typeof data !== 'string') return data
   try {

@@ -33,4 +33,6 @@ export const STORAGE_KEYS = {
   session: 'xinfang.session',
   privacyConsent: 'xinfang.privacyConsent',
   profileDraft: 'xinfang.profileDraft',
+  petitionDraft: 'xinfang.petitionDraft',
+  petitionReceipts: 'xinfang.petitionReceipts',
 } as const

@@ -96,16 +96,28 @@ export async function dispatchOutbox(
   const leaseMs = options.leaseMs ?? OUTBOX_DEFAULT_LEASE_MS
   const report: DispatchReport = { taken: 0, sent: 0, retrying: 0, failed: 0, skipped: 0, interrupted: 0 }
 
-  report.interrupted = await closeInterruptedClaims(deps, now)
-  const { claims, skipped } = await deps.database.write((tx) => claimDue(tx, deps, now, batchSize, leaseMs))
+  const { interrupted, claims, skipped } = await deps.database.write(async (tx) => ({
+    interrupted: await closeInterruptedClaims(tx, now),
+    ...(await claimDue(tx, deps, now, batchSize, leaseMs)),
+  }))
+  for (const row of interrupted) {
+    deps.logger.warn('outbox push interrupted; it will not be sent again', {
+      outboxId: row.id,
+      messageId: row.messageId,
+    })
+  }
+  report.interrupted = interrupted.length
   report.taken = claims.length + skipped
   report.skipped = skipped
   if (claims.length > 0) deps.afterCommit?.('outbox.claim')
 
   // One batch is sent concurrently: each send is bounded by the WeChat client's timeout, so the whole batch
-  // finishes well inside the lease.
-  const outcomes = await Promise.all(claims.map((claim) => deliver(deps, claim, now)))
-  for (const outcome of outcomes) {
+  // finishes well inside the lease. Every delivery settles before an error is passed on, so that a caller who
+  // stops after this returns (the worker on SIGTERM) leaves no recorder behind.
+  const settled = await Promise.allSettled(claims.map((claim) => deliver(deps, claim, now)))
+  for (const result of settled) {
+    if (result.status === 'rejected') throw result.reason
+    const outcome = result.value
     if (outcome === null) continue
     if (outcome.status === 'sent') report.sent++
     else if (outcome.status === 'pending') report.retrying++
@@ -119,21 +131,12 @@ export async function dispatchOutbox(
  * WeChat may or may not have delivered it, and WeChat offers no way to ask, so it is closed and never sent
  * again: a lost push beats a duplicate, since the in-app copy is there either way. Its credit stays spent.
  */
-async function closeInterruptedClaims(deps: OutboxDeps, now: number): Promise<number> {
-  const closed = await deps.database.write((tx) =>
-    tx
-      .update(notificationOutbox)
-      .set({ status: 'failed', lastError: OUTBOX_INTERRUPTED })
-      .where(and(eq(notificationOutbox.status, 'sending'), lte(notificationOutbox.nextAttemptAt, now)))
-      .returning({ id: notificationOutbox.id, messageId: notificationOutbox.messageId }),
-  )
-  for (const row of closed) {
-    deps.logger.warn('outbox push interrupted; it will not be sent again', {
-      outboxId: row.id,
-      messageId: row.messageId,
-    })
-  }
-  return closed.length
+function closeInterruptedClaims(tx: WriteTx, now: number) {
+  return tx
+    .update(notificationOutbox)
+    .set({ status: 'failed', lastError: OUTBOX_INTERRUPTED })
+    .where(and(eq(notificationOutbox.status, 'sending'), lte(notificationOutbox.nextAttemptAt, now)))
+    .returning({ id: notificationOutbox.id, messageId: notificationOutbox.messageId })
 }
 
 async function claimDue(

@@ -74,10 +74,11 @@ export async function createSession(
       {
         actorKind: 'staff',
         actorId: staffId,
-        action: session.status === 'published' ? 'reception_session.publish' : 'reception_session.create',
+        action: 'reception_session.create',
         subjectKind: 'reception_session',
         subjectId: session.id,
         details: {
+          status: session.status,
           leaderId: session.leaderId,
           slots: slots.length,
           seats: input.slots.reduce((n, s) => n + s.capacity, 0),

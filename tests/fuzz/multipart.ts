@@ -1,0 +1,85 @@
+import { deflateSync } from 'node:zlib'
+
+/** Upload bodies built by hand, so that a broken one is broken exactly as intended. */
+
+const ascii = (text: string) => new TextEncoder().encode(text)
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+/** CRC-32 as PNG chunks use it (ISO 3309). */
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff
+  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+function uint32(value: number): Uint8Array {
+  return Uint8Array.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
+}
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const typeAndData = concat(ascii(type), data)
+  return concat(uint32(data.length), typeAndData, uint32(crc32(typeAndData)))
+}
+
+/** A real, decodable 1×1 greyscale PNG. */
+export function tinyPng(): Uint8Array {
+  return concat(
+    Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', Uint8Array.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])),
+    pngChunk('IDAT', new Uint8Array(deflateSync(Uint8Array.from([0, 0x80])))),
+    pngChunk('IEND', new Uint8Array()),
+  )
+}
+
+export function tinyPdf(): Uint8Array {
+  return ascii(
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  )
+}
+
+/** Files no upload may accept: script in SVG, HTML under an image name, a JPEG signature glued to HTML. */
+export const HOSTILE_FILES: Readonly<Record<string, Uint8Array>> = {
+  svg: ascii('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+  html: ascii('<!doctype html><html><body><script>alert(1)</script></body></html>'),
+  jpegSignatureThenHtml: concat(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]), ascii('<html><script>alert(1)</script></html>')),
+  pngSignatureOnly: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  empty: new Uint8Array(),
+}
+
+export interface FormPart {
+  name: string
+  filename?: string
+  contentType?: string
+  data: Uint8Array
+}
+
+export const BOUNDARY = 'xinfang-fuzz-boundary'
+
+/** A multipart/form-data body; `terminated: false` leaves out the closing delimiter. */
+export function multipartBody(parts: readonly FormPart[], options: { boundary?: string; terminated?: boolean } = {}): Uint8Array {
+  const boundary = options.boundary ?? BOUNDARY
+  const pieces: Uint8Array[] = []
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`
+    const headers = [`Content-Disposition: ${disposition}`]
+    if (part.contentType !== undefined) headers.push(`Content-Type: ${part.contentType}`)
+    pieces.push(ascii(`--${boundary}\r\n${headers.join('\r\n')}\r\n\r\n`), part.data, ascii('\r\n'))
+  }
+  if (options.terminated !== false) pieces.push(ascii(`--${boundary}--\r\n`))
+  return concat(...pieces)
+}

@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib'
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
   let at = 0
   for (const part of parts) {
@@ -71,7 +71,7 @@ export interface FormPart {
 export const BOUNDARY = 'xinfang-fuzz-boundary'
 
 /** A multipart/form-data body; `terminated: false` leaves out the closing delimiter. */
-export function multipartBody(parts: readonly FormPart[], options: { boundary?: string; terminated?: boolean } = {}): Uint8Array {
+export function multipartBody(parts: readonly FormPart[], options: { boundary?: string; terminated?: boolean } = {}): Uint8Array<ArrayBuffer> {
   const boundary = options.boundary ?? BOUNDARY
   const pieces: Uint8Array[] = []
   for (const part of parts) {

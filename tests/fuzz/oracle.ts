@@ -125,8 +125,8 @@ export function formatViolation(violation: Violation, port: number): string {
   const { request } = violation.case
   const wire = encodeRequest(port, request)
   const headEnd = wire.indexOf('\r\n\r\n')
-  const head = wire.subarray(0, headEnd).toString('utf8')
-  const body = request.body ?? new Uint8Array()
+  const head = wire.subarray(0, headEnd < 0 ? wire.length : headEnd).toString('utf8')
+  const body = headEnd < 0 ? new Uint8Array() : wire.subarray(headEnd + 4)
   return [
     `✗ ${violation.problem}`,
     `  ${violation.case.family} · ${violation.case.label} · as ${violation.case.actor} · ${violation.case.operation}`,

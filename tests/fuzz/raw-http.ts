@@ -18,6 +18,8 @@ export interface RawRequest {
    * out entirely with `omit`.
    */
   contentLength?: number | 'omit'
+  /** Bytes sent exactly as given instead of everything above, for requests HTTP/1.1 itself forbids. */
+  raw?: Uint8Array
 }
 
 export type RawOutcome =
@@ -28,6 +30,7 @@ export type RawOutcome =
 const HEADER_END = Buffer.from('\r\n\r\n')
 
 export function encodeRequest(port: number, request: RawRequest): Buffer {
+  if (request.raw) return Buffer.from(request.raw)
   const body = request.body ?? new Uint8Array()
   const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close']
   for (const [name, value] of request.headers) lines.push(`${name}: ${value}`)

@@ -277,6 +277,7 @@ export function mutatedBody(schema: JsonSchema, ctx: GenerationContext): fc.Arbi
     )
   }
   if (keys.length > 0) {
+    const several = fc.subarray(keys, { minLength: Math.min(2, keys.length) })
     options.push(
       fc
         .tuple(valid, fc.constantFrom(...keys), hostileValue)
@@ -285,7 +286,7 @@ export function mutatedBody(schema: JsonSchema, ctx: GenerationContext): fc.Arbi
         .tuple(valid, fc.constantFrom(...keys))
         .map(([object, key]) => ({ mutation: `${key} null`, value: { ...object, [key]: null } })),
       fc
-        .tuple(valid, fc.subarray(keys, { minLength: 2 }), hostileValue)
+        .tuple(valid, several, hostileValue)
         .map(([object, chosen, value]) => ({
           mutation: `${chosen.join(', ')} replaced`,
           value: { ...object, ...Object.fromEntries(chosen.map((key) => [key, value])) },

@@ -1,0 +1,16 @@
+import { Text, View } from '@tarojs/components'
+import { describeNextDeadline, type NextDeadline } from '../../../../utils/petition-text'
+import './index.scss'
+
+/** The one deadline that matters now, in a sentence with its legal basis, and what to do when it has passed. */
+export function DeadlineNotice({ deadline, now }: { deadline: NextDeadline | null; now: number }) {
+  if (deadline === null) return null
+  const text = describeNextDeadline(deadline, now)
+  return (
+    <View className={`deadline-notice ${text.overdueAdvice ? 'deadline-notice--overdue' : ''}`} id="next-deadline">
+      <Text className="deadline-notice__label">下一步：{deadline.label}</Text>
+      <Text className="deadline-notice__sentence">{text.sentence}</Text>
+      {text.overdueAdvice !== undefined && <Text className="deadline-notice__advice">{text.overdueAdvice}</Text>}
+    </View>
+  )
+}

@@ -17,6 +17,7 @@ import { metaRoutes } from './routes/meta'
 import { petitionRoutes } from './routes/petitions'
 import { receptionRoutes } from './routes/receptions'
 import { referenceRoutes } from './routes/reference'
+import { reviewRoutes } from './routes/reviews'
 import { staffAuditRoutes } from './routes/staff-audit'
 import { staffPetitionRoutes } from './routes/staff-petitions'
 import { staffReceptionRoutes } from './routes/staff-receptions'
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   mount('/api/v1', messageRoutes(deps))
   mount('/api/v1', petitionRoutes(deps))
   mount('/api/v1', staffPetitionRoutes(deps))
+  mount('/api/v1', reviewRoutes(deps))
   mount('/api/v1', staffAuditRoutes(deps))
   mount('/api/v1', receptionRoutes(deps))
   mount('/api/v1', staffReceptionRoutes(deps))

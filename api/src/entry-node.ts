@@ -7,6 +7,7 @@ import { createLocalAttachmentStorage } from './domain/attachments/storage'
 import { type OutboxWorker, startOutboxWorker } from './domain/notifications/outbox-worker'
 import { KeyringError, loadKeyring } from './domain/privacy/keyring'
 import { sendBookingReminders } from './domain/receptions/send-booking-reminders'
+import { closeLapsedPetitions } from './domain/reviews/close-lapsed'
 import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   // Keys before the database: production without keys must stop before touching anything.
   const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
   const database = await prepareDatabase(config, logger)
+  const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const wechat = createWeChatClient({ ...config.wechat, logger })
   const hasWeb = existsSync(`${config.webRoot}/index.html`)
   // Crash tests only: the process dies right after the named operation commits (an HTTP write, or `outbox.push`).
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
       keyring,
       wechat,
       attachments: createLocalAttachmentStorage(join(config.dataDir, 'attachments')),
-      deadlines: createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile)),
+      deadlines,
       now: Date.now,
       afterCommit,
     },
@@ -78,6 +80,9 @@ async function main(): Promise<void> {
   const sweepTimer = setInterval(() => {
     const now = Date.now()
     sweepOverdue(database, now).catch((error: unknown) => logger.warn('overdue sweep failed', { error: String(error) }))
+    closeLapsedPetitions({ database, deadlines }, now).catch((error: unknown) =>
+      logger.warn('closing lapsed petitions failed', { error: String(error) }),
+    )
     sendBookingReminders({ database }, now).catch((error: unknown) =>
       logger.warn('booking reminders failed', { error: String(error) }),
     )

@@ -6,7 +6,7 @@ import { type App, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
 import { createLocalAttachmentStorage } from '../src/domain/attachments/storage'
 import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
-import { createDeadlinePolicy, loadHolidayCalendar } from '../src/domain/workflow/deadline-policy'
+import { createDeadlinePolicy, type DeadlinePolicy, loadHolidayCalendar } from '../src/domain/workflow/deadline-policy'
 import { type Config, loadConfig } from '../src/env'
 import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
@@ -17,6 +17,7 @@ export interface TestContext {
   database: Database
   config: Config
   keyring: Keyring
+  deadlines: DeadlinePolicy
   /** Structured log lines the app wrote, parsed. */
   logs: Record<string, unknown>[]
   dataDir: string
@@ -58,6 +59,7 @@ export function createTestContext(
     database,
     config,
     keyring,
+    deadlines,
     logs,
     dataDir,
     setNow: (epochMs) => {

@@ -200,6 +200,9 @@ export function nextDeadlineOf(petition: PetitionClock, now: number): z.infer<ty
     case 'accepted':
     case 'in_progress':
       return petition.replyBy === null ? null : make('reply', '答复期限', petition.replyBy)
+    case 'review_requested':
+    case 'recheck_requested':
+      return petition.replyBy === null ? null : make('reply', '复查（复核）意见期限', petition.replyBy)
     case 'replied':
     case 'review_replied':
       return petition.reviewRequestBy === null

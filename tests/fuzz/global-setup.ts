@@ -1,8 +1,8 @@
-import { appendFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { type FakeWeChat, startFakeWeChat } from '../../api/test/fake-wechat-server'
-import { type RunningApi, startApi } from '../support/api-server'
+import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { FUZZ_WECHAT, resolveSeed } from './fuzz-env'
 
 /**
@@ -52,6 +52,11 @@ export default async function setup(project: TestProject) {
   return async () => {
     if (timer) clearInterval(timer)
     timer = undefined
+    copyLog()
+    // Kept after the data directory is gone: the server's side of whatever a failure report points at.
+    const outputDir = join(REPO_ROOT, 'tests', 'test-output', 'fuzz')
+    mkdirSync(outputDir, { recursive: true })
+    copyFileSync(logPath, join(outputDir, 'server.log'))
     await running.stop()
     await wechat?.close()
   }

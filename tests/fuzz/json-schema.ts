@@ -81,7 +81,8 @@ export function parseJsonSchema(value: unknown, where: string): JsonSchema {
     }
   } else if (rawType !== undefined) throw new Error(`${where}.type is not understood`)
 
-  const properties: Record<string, JsonSchema> = {}
+  // No prototype: a property named `constructor` or `__proto__` must be a property like any other.
+  const properties: Record<string, JsonSchema> = Object.create(null)
   if (value.properties !== undefined) {
     if (!isRecord(value.properties)) throw new Error(`${where}.properties is not an object`)
     for (const [name, property] of Object.entries(value.properties)) {
@@ -201,7 +202,7 @@ export function schemaViolation(schema: JsonSchema, value: unknown, path = 'body
       if (!Object.hasOwn(value, name)) return `${path}.${name}: required but missing`
     }
     for (const [name, entry] of Object.entries(value)) {
-      const property = schema.properties[name]
+      const property = Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined
       if (property) {
         const broken = schemaViolation(property, entry, `${path}.${name}`)
         if (broken) return broken

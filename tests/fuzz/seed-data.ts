@@ -11,6 +11,7 @@ import type { Operation } from './openapi-document'
 
 export interface ApiAnswer {
   status: number
+  contentType: string
   json: unknown
   text: string
 }
@@ -37,7 +38,7 @@ export async function call(
   } catch {
     // not JSON: kept as text
   }
-  return { status: response.status, json, text }
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', json, text }
 }
 
 export function hasOperation(operations: readonly Operation[], method: string, path: string): boolean {
@@ -73,7 +74,7 @@ export async function uploadPng(baseUrl: string, token: string): Promise<string>
   } catch {
     // reported below
   }
-  return expectCreated({ status: response.status, json, text }, 'the PNG upload')
+  return expectCreated({ status: response.status, contentType: response.headers.get('content-type') ?? '', json, text }, 'the PNG upload')
 }
 
 export interface Reference {
@@ -143,4 +144,54 @@ export async function bookSlot(baseUrl: string, token: string, slot: OpenSlot, m
     body: { slotId: slot.slotId, matter, attendees: 1 },
   })
   return expectCreated(answer, 'the booking')
+}
+
+const HOUR_MS = 60 * 60 * 1000
+
+/**
+ * A published session of the first leader `token` may schedule, three days ahead, one slot per capacity given,
+ * with booking open now (it opens a week before the start).
+ */
+export async function createOpenSession(
+  baseUrl: string,
+  token: string,
+  now: number,
+  capacities: readonly number[],
+): Promise<{ sessionId: string; slotIds: string[] }> {
+  const leaders = await call(baseUrl, 'GET', '/api/v1/staff/leaders', { token })
+  const [leaderId] = itemIds(leaders.json)
+  if (!leaderId) throw new Error(`no leader to schedule (${leaders.status}): ${leaders.text.slice(0, 300)}`)
+  const startsAt = Math.ceil((now + 72 * HOUR_MS) / HOUR_MS) * HOUR_MS
+  const slotMs = HOUR_MS / 2
+  const answer = await call(baseUrl, 'POST', '/api/v1/staff/receptions', {
+    token,
+    body: {
+      leaderId,
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + capacities.length * slotMs).toISOString(),
+      mode: 'video',
+      topics: ['权属核查'],
+      slots: capacities.map((capacity, index) => ({
+        startsAt: new Date(startsAt + index * slotMs).toISOString(),
+        endsAt: new Date(startsAt + (index + 1) * slotMs).toISOString(),
+        capacity,
+      })),
+      bookingOpensDaysBefore: 7,
+      bookingClosesHoursBefore: 1,
+    },
+  })
+  const sessionId = expectCreated(answer, 'the reception session')
+  const slots = isRecord(answer.json) && Array.isArray(answer.json.slots) ? answer.json.slots : []
+  const slotIds = slots.flatMap((slot) => (isRecord(slot) && typeof slot.id === 'string' ? [slot.id] : []))
+  if (slotIds.length !== capacities.length) throw new Error(`the session came back with ${slotIds.length} slots`)
+  return { sessionId, slotIds }
+}
+
+export async function joinWaitlist(baseUrl: string, token: string, slot: OpenSlot, matter: string): Promise<string> {
+  const answer = await call(baseUrl, 'POST', `/api/v1/receptions/${slot.sessionId}/waitlist`, {
+    token,
+    idempotencyKey: randomUUID(),
+    body: { slotId: slot.slotId, matter, attendees: 1 },
+  })
+  return expectCreated(answer, 'the waiting-list entry')
 }

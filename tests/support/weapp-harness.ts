@@ -18,7 +18,7 @@ import {
   WEAPP_DIST_DIR,
   type WeappAppJson,
 } from './weapp-build'
-import { createWxRequest, type RecordedRequest } from './weapp-request'
+import { createWxRequest, createWxUploadFile, type RecordedRequest } from './weapp-request'
 
 export type { RecordedRequest } from './weapp-request'
 
@@ -121,6 +121,7 @@ export class WeappApp {
   private appInstance: MiniprogramInstance | undefined
   private captured: { kind: 'page' | 'component'; options: Definition } | undefined
   private requestsInFlight = 0
+  private uploadsInFlight = 0
   private renders = 0
   private isClosed = false
 
@@ -247,11 +248,12 @@ export class WeappApp {
     let lastRenders = this.renders
     while (quietRounds < 3) {
       await delay(5)
-      const isQuiet = this.requestsInFlight === 0 && this.renders === lastRenders
+      const isQuiet = this.requestsInFlight + this.uploadsInFlight === 0 && this.renders === lastRenders
       lastRenders = this.renders
       quietRounds = isQuiet ? quietRounds + 1 : 0
       if (Date.now() > deadline) {
-        throw new Error(`The app did not settle within ${this.timeoutMs} ms (${this.requestsInFlight} requests open)`)
+        const open = this.requestsInFlight + this.uploadsInFlight
+        throw new Error(`The app did not settle within ${this.timeoutMs} ms (${open} requests open)`)
       }
     }
   }
@@ -375,11 +377,20 @@ export class WeappApp {
         this.requestsInFlight = inFlight
       },
     })
+    // Uploads are logged with the requests, and the app is not settled while one is on the wire.
+    const uploadFile = createWxUploadFile({
+      apiBaseUrl: () => this.apiBaseUrl,
+      log: this.requests,
+      onActivity: (inFlight) => {
+        this.uploadsInFlight = inFlight
+      },
+    })
     const storage = this.storage
     const route = (name: string, go: (options: RouteOptions) => Promise<unknown>) =>
       callbackApi(name, (options: RouteOptions) => go(options).then(() => ({})))
     return {
       request,
+      uploadFile,
       getStorageSync: (key: string) => (storage.has(key) ? structuredClone(storage.get(key)) : ''),
       setStorageSync: (key: string, value: unknown) => {
         storage.set(key, structuredClone(value))

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+
 /**
  * `wx.request` over real HTTP, with WeChat's calling convention: callbacks (or a promise when none is given), a
  * RequestTask, `success` for every HTTP status (only network errors and timeouts reach `fail`), `data` JSON-parsed
@@ -243,4 +245,130 @@ function parseBody(text: string, dataType: string): unknown {
 function causeOf(error: Error): string | undefined {
   const cause: unknown = error.cause
   return cause instanceof Error ? cause.message : undefined
+}
+
+// ——— wx.uploadFile ———
+
+export interface WxUploadFileOptions {
+  url: string
+  /** A "temp file path": in the simulation, a real file on disk the test wrote (what `chooseImage` handed back). */
+  filePath: string
+  name: string
+  header?: Record<string, unknown>
+  formData?: Record<string, unknown>
+  timeout?: number
+  success?: (result: WxUploadFileSuccess) => void
+  fail?: (error: WxRequestFail) => void
+  complete?: (result: WxUploadFileSuccess | WxRequestFail) => void
+}
+
+export interface WxUploadFileSuccess {
+  /** Always the raw response text: uploadFile, unlike request, never parses JSON. */
+  data: string
+  statusCode: number
+  errMsg: 'uploadFile:ok'
+}
+
+export interface WxUploadTask {
+  abort(): void
+  onProgressUpdate(listener?: unknown): void
+  offProgressUpdate(listener?: unknown): void
+  onHeadersReceived(listener?: unknown): void
+  offHeadersReceived(listener?: unknown): void
+}
+
+/**
+ * `wx.uploadFile` over real HTTP: the file at `filePath` as one `multipart/form-data` part named `name` (file name:
+ * the path's last segment, as WeChat sends it), `formData` as extra fields, `success` for every HTTP status with the
+ * body as text. Requests are logged with the `wx.request` ones; the body is recorded as a short description.
+ * https://developers.weixin.qq.com/miniprogram/dev/api/network/upload/wx.uploadFile.html
+ */
+export function createWxUploadFile(shim: WxRequestShimOptions) {
+  let inFlight = 0
+
+  function uploadFile(options: WxUploadFileOptions): WxUploadTask | Promise<WxUploadFileSuccess> {
+    if (!options.success && !options.fail && !options.complete) {
+      return new Promise<WxUploadFileSuccess>((resolve, reject) => {
+        send({ ...options, success: resolve, fail: reject })
+      })
+    }
+    return send(options)
+  }
+
+  function send(options: WxUploadFileOptions): WxUploadTask {
+    const controller = new AbortController()
+    let abortReason: 'abort' | 'timeout' | undefined
+    const timer = setTimeout(() => {
+      abortReason = 'timeout'
+      controller.abort()
+    }, options.timeout ?? DEFAULT_TIMEOUT_MS)
+    const url = new URL(rewriteOrigin(options.url, shim.apiBaseUrl()))
+    // fetch writes the multipart Content-Type with its boundary; one given by the caller would break it.
+    const requestHeader = normaliseHeader(options.header)
+    delete requestHeader['content-type']
+    const fileName = options.filePath.split(/[\\/]/).pop() ?? 'file'
+    const record: RecordedRequest = {
+      method: 'POST',
+      requestedUrl: options.url,
+      url: url.href,
+      path: url.pathname,
+      requestHeader,
+      body: `[multipart ${options.name}=${fileName}]`,
+    }
+    shim.log.push(record)
+    inFlight += 1
+    shim.onActivity?.(inFlight)
+
+    const settle = (outcome: { ok: true; result: WxUploadFileSuccess } | { ok: false; result: WxRequestFail }) => {
+      clearTimeout(timer)
+      setTimeout(() => {
+        try {
+          if (outcome.ok) options.success?.(outcome.result)
+          else options.fail?.(outcome.result)
+          options.complete?.(outcome.result)
+        } finally {
+          inFlight -= 1
+          shim.onActivity?.(inFlight)
+        }
+      }, 0)
+    }
+
+    readFile(options.filePath)
+      .then((bytes) => {
+        const form = new FormData()
+        for (const [key, value] of Object.entries(options.formData ?? {})) form.append(key, String(value))
+        form.append(options.name, new Blob([bytes]), fileName)
+        return fetch(url, { method: 'POST', headers: requestHeader, body: form, signal: controller.signal })
+      })
+      .then(async (response) => {
+        const data = await response.text()
+        record.statusCode = response.status
+        record.responseBody = parseBody(data, 'json')
+        settle({ ok: true, result: { data, statusCode: response.status, errMsg: 'uploadFile:ok' } })
+      })
+      .catch((error: unknown) => {
+        const reason = abortReason ?? (error instanceof Error ? (causeOf(error) ?? error.message) : String(error))
+        record.error = reason
+        settle({
+          ok: false,
+          result: {
+            errMsg: `uploadFile:fail ${reason}`,
+            errno: abortReason === 'timeout' ? ERRNO_TIMEOUT : ERRNO_NETWORK,
+          },
+        })
+      })
+
+    return {
+      abort() {
+        abortReason = 'abort'
+        controller.abort()
+      },
+      onProgressUpdate() {},
+      offProgressUpdate() {},
+      onHeadersReceived() {},
+      offHeadersReceived() {},
+    }
+  }
+
+  return uploadFile
 }

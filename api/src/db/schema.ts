@@ -244,12 +244,23 @@ export const petitions = sqliteTable(
     /** Set by the overdue sweep when the current deadline passed with the matter still open. */
     overdueSince: integer('overdue_since'),
     lastSupervisedAt: integer('last_supervised_at'),
+    /** When 受理 / 不予受理 / 转送 was first decided, and whether by the deadline (for 及时受理率). */
+    decidedAt: integer('decided_at'),
+    isDecidedOnTime: integer('is_decided_on_time', { mode: 'boolean' }),
+    /** The first reply, and whether by the (extended) reply deadline (for 按期办结率 and 平均办理时限). */
+    firstRepliedAt: integer('first_replied_at'),
+    isFirstReplyOnTime: integer('is_first_reply_on_time', { mode: 'boolean' }),
+    /** The first 复查 request, if any (for 一次性化解率). */
+    reviewRequestedAt: integer('review_requested_at'),
+    /** `finalized`: the citizen's earlier matter on the same facts was finalized after 复核 (Art. 36 ¶3). */
+    repeatKind: text('repeat_kind', { enum: ['open', 'finalized'] }),
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
     index('petitions_citizen_idx').on(table.citizenId, table.submittedAt, table.id),
     index('petitions_queue_idx').on(table.handlingUnitId, table.status, table.submittedAt),
     index('petitions_status_deadline_idx').on(table.status, table.decideBy),
+    index('petitions_submitted_idx').on(table.submittedAt),
   ],
 )
 
@@ -468,4 +479,24 @@ export const staffNotices = sqliteTable(
     text: text('text').notNull(),
   },
   (table) => [index('staff_notices_role_idx').on(table.role, table.at)],
+)
+
+/** 满意度评价: one per reply stage of a petition, or one per reception booking. */
+export const ratings = sqliteTable(
+  'ratings',
+  {
+    id: text('id').primaryKey(),
+    subjectKind: text('subject_kind', { enum: ['petition', 'booking'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    stage: text('stage', { enum: ['reply', 'review', 'recheck', 'session'] }).notNull(),
+    citizenId: text('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    level: text('level', { enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] }).notNull(),
+    comment: text('comment'),
+    /** JSON array of tags. */
+    tags: text('tags').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('ratings_once_per_stage').on(table.subjectKind, table.subjectId, table.stage)],
 )

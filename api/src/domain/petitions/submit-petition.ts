@@ -84,7 +84,8 @@ export async function submitPetition(
   const queryCode = newQueryCode()
   const profile = deps.deadlines.profile
   const decideBy = deps.deadlines.after(now, profile.decide)
-  const possibleRepeatOfId = await findLikelyRepeat(tx, deps.keyring, citizenId, input)
+  const repeat = await findLikelyRepeat(tx, deps.keyring, citizenId, input)
+  const possibleRepeatOfId = repeat?.id ?? null
 
   await tx.insert(petitions).values({
     id,
@@ -102,6 +103,7 @@ export async function submitPetition(
     submittedAt: now,
     decideBy,
     possibleRepeatOfId,
+    repeatKind: repeat?.kind ?? null,
     deadlineProfile: profile.id,
     updatedAt: now,
   })
@@ -116,7 +118,7 @@ export async function submitPetition(
     at: now,
     type: 'submitted',
     publicMessage: message,
-    internalNote: possibleRepeatOfId ? `疑似重复信访：与本人在办事项 ${possibleRepeatOfId} 内容高度相似` : null,
+    internalNote: repeatNoteOf(repeat),
     actorKind: 'citizen',
     actorId: citizenId,
   })
@@ -155,6 +157,13 @@ export async function submitPetition(
   }
 }
 
+function repeatNoteOf(repeat: { id: string; kind: 'open' | 'finalized' } | null): string | null {
+  if (!repeat) return null
+  return repeat.kind === 'finalized'
+    ? `该信访人就同一事项的信访 ${repeat.id} 已经复核终结：同一事实和理由不再受理（《信访工作条例》第三十六条第三款）`
+    : `疑似重复信访：与本人在办事项 ${repeat.id} 内容高度相似`
+}
+
 function fieldError(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', { errors: [{ path: `body.${field}`, message }] })
 }
@@ -182,29 +191,34 @@ async function nextTrackingNo(tx: WriteTx, now: number): Promise<string> {
   return `XF-${year}-${String(row?.value ?? 1).padStart(6, '0')}`
 }
 
-/** The citizen's own open petition in the same category with very similar text, if any (flag, never drop). */
+/**
+ * The citizen's own earlier petition in the same category with very similar text, if any: still open (a likely
+ * repeat) or already finalized after 复核, whose facts and reasons are not accepted again (Art. 36 ¶3). Flagged
+ * for staff, never dropped.
+ */
 async function findLikelyRepeat(
   tx: WriteTx,
   keyring: Keyring,
   citizenId: string,
   input: PetitionCreate,
-): Promise<string | null> {
-  const open = await tx
-    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc })
+): Promise<{ id: string; kind: 'open' | 'finalized' } | null> {
+  const earlier = await tx
+    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc, status: petitions.status })
     .from(petitions)
     .where(
       and(
         eq(petitions.citizenId, citizenId),
         eq(petitions.categoryId, input.categoryId),
-        inArray(petitions.status, [...OPEN_STATUSES]),
+        inArray(petitions.status, [...OPEN_STATUSES, 'recheck_replied', 'finalized']),
       ),
     )
-  for (const candidate of open) {
+  for (const candidate of earlier) {
     const content = await decryptField(keyring, candidate.contentEnc, contentAad(candidate.id))
     if (
       textSimilarity(`${candidate.title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
     ) {
-      return candidate.id
+      const isFinal = candidate.status === 'recheck_replied' || candidate.status === 'finalized'
+      return { id: candidate.id, kind: isFinal ? 'finalized' : 'open' }
     }
   }
   return null

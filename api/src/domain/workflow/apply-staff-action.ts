@@ -65,6 +65,16 @@ export async function applyStaffAction(
     if (!decision.ok) throw new AppError(decision.code, { detail: decision.reason })
 
     const changes: Partial<PetitionRow> = { status: decision.to, version: row.version + 1, updatedAt: now }
+    // The facts the statistics are computed from, recorded once, when they happen (shared/src/statistics.ts).
+    const isDecision = action.type === 'accept' || action.type === 'not_accept' || action.type === 'transfer'
+    if (isDecision && row.decidedAt === null) {
+      changes.decidedAt = now
+      changes.isDecidedOnTime = now <= row.decideBy
+    }
+    if (action.type === 'reply' && row.firstRepliedAt === null) {
+      changes.firstRepliedAt = now
+      changes.isFirstReplyOnTime = row.replyBy === null || now <= row.replyBy
+    }
     let destinationName: string | null = null
     switch (action.type) {
       case 'accept':

@@ -35,7 +35,7 @@ type PetitionRow = typeof petitions.$inferSelect
 /** The deadline that runs now: deciding while submitted or transferred, replying while accepted or in progress. */
 export const currentDeadline = sql<number | null>`CASE
   WHEN ${petitions.status} IN ('submitted', 'transferred') AND ${petitions.externalBody} IS NULL THEN ${petitions.decideBy}
-  WHEN ${petitions.status} IN ('accepted', 'in_progress') THEN ${petitions.replyBy}
+  WHEN ${petitions.status} IN ('accepted', 'in_progress', 'review_requested', 'recheck_requested') THEN ${petitions.replyBy}
 END`
 
 function clockOf(row: PetitionRow) {
@@ -44,7 +44,7 @@ function clockOf(row: PetitionRow) {
 
 function currentDeadlineOf(row: PetitionRow): number | null {
   if ((row.status === 'submitted' || row.status === 'transferred') && row.externalBody === null) return row.decideBy
-  if (row.status === 'accepted' || row.status === 'in_progress') return row.replyBy
+  if (['accepted', 'in_progress', 'review_requested', 'recheck_requested'].includes(row.status)) return row.replyBy
   return null
 }
 

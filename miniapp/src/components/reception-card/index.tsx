@@ -14,15 +14,21 @@ interface ReceptionCardProps {
   session: ReceptionSession
   /** The instant booking windows are judged against. */
   now: number
+  /** Makes the whole card one large tap target that opens the session (its slots, 预约 / 加入候补). */
+  onOpen?: () => void
 }
 
 /** One leader reception session (领导接访) as a citizen reads it in a list. */
-export function ReceptionCard({ session, now }: ReceptionCardProps) {
+export function ReceptionCard({ session, now, onOpen }: ReceptionCardProps) {
   const bookingState = bookingStateOf(session, now)
   const isFull = remainingSeats(session) === 0
 
   return (
-    <View className="reception-card" id={`reception-${session.id}`}>
+    <View
+      className={`reception-card ${onOpen ? 'reception-card--link' : ''}`}
+      id={`reception-${session.id}`}
+      onClick={onOpen}
+    >
       <View className="reception-card__header">
         <Text className="reception-card__leader">{session.leader.name}</Text>
         <Text className="reception-card__title">{session.leader.title}</Text>
@@ -59,6 +65,9 @@ export function ReceptionCard({ session, now }: ReceptionCardProps) {
         </Text>
       </View>
       <Text className="reception-card__window">{formatBookingWindow(session, now)}</Text>
+      {onOpen && (
+        <Text className="reception-card__open">{bookingState === 'open' ? '选择时段预约 ›' : '查看详情 ›'}</Text>
+      )}
     </View>
   )
 }

@@ -1,6 +1,9 @@
 import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { ReceptionCard } from '../../components/reception-card'
 import { type ReceptionsState, useReceptions } from '../../hooks/use-receptions'
+import { RECEPTION_PAGES } from '../../utils/reception-routes'
+import { PETITION_PAGES, pageUrl } from '../../utils/routes'
 import './index.scss'
 
 export default function HomePage() {
@@ -11,6 +14,24 @@ export default function HomePage() {
       <View className="home__header">
         <Text className="home__title">信访服务</Text>
         <Text className="home__welcome">您好！在这里可以了解近期领导接访安排，依法反映您的诉求。</Text>
+      </View>
+
+      <View className="home__section home__petition" id="petition-entry">
+        <Text className="home__section-title">网上信访</Text>
+        <Button
+          className="home__primary"
+          id="home-new-petition"
+          onClick={() => void Taro.navigateTo({ url: PETITION_PAGES.submit })}
+        >
+          我要信访
+        </Button>
+        <Button
+          className="home__secondary"
+          id="home-track"
+          onClick={() => void Taro.navigateTo({ url: PETITION_PAGES.track })}
+        >
+          查询办理进度
+        </Button>
       </View>
 
       <View className="home__section">
@@ -49,7 +70,14 @@ function ReceptionsSection({ state, onReload }: { state: ReceptionsState; onRelo
       return (
         <View className="reception-list" id="reception-list">
           {state.sessions.map((session) => (
-            <ReceptionCard key={session.id} session={session} now={state.checkedAt} />
+            <ReceptionCard
+              key={session.id}
+              session={session}
+              now={state.checkedAt}
+              onOpen={() => {
+                void Taro.navigateTo({ url: pageUrl(RECEPTION_PAGES.session, { id: session.id }) })
+              }}
+            />
           ))}
         </View>
       )

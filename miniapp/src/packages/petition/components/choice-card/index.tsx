@@ -16,7 +16,7 @@ export function ChoiceCard({ id, title, description, isSelected, onChoose }: Cho
       className={`choice-card ${isSelected ? 'choice-card--selected' : ''}`}
       id={id}
       ariaRole="radio"
-      ariaChecked={isSelected}
+      ariaLabel={isSelected ? `${title}，已选` : title}
       onClick={onChoose}
     >
       <View className="choice-card__head">

@@ -1,0 +1,108 @@
+import { shanghaiDateOf, toShanghaiIso } from '@xinfang/shared'
+import { and, eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { petitionEvents, petitions, units } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import { newId } from '../../lib/ids'
+import { appendAudit } from '../audit/audit-log'
+import { notifyCitizen } from '../notifications/notify-citizen'
+import type { DeadlinePolicy } from '../workflow/deadline-policy'
+import { reviewRequestByOf } from './rate-petition'
+
+/**
+ * 复查 after the reply (Art. 35) or 复核 after the 复查 reply (Art. 36), within 30 days of that reply, decided by
+ * the unit above the one that replied within 30 days. After 复核 the matter is final (Art. 36 ¶3).
+ */
+export async function requestReview(
+  deps: { database: Database; deadlines: DeadlinePolicy },
+  citizenId: string,
+  petitionId: string,
+  reason: string,
+  now: number,
+) {
+  return deps.database.write(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(petitions)
+      .where(and(eq(petitions.id, petitionId), eq(petitions.citizenId, citizenId)))
+      .limit(1)
+    if (!row) throw new AppError('NOT_FOUND')
+    if (row.status === 'recheck_replied' || row.status === 'finalized') {
+      throw new AppError('PETITION_FINALIZED', {
+        detail: '该事项已经复核，复核意见为最终意见（《信访工作条例》第三十六条）',
+      })
+    }
+    if (row.kind !== 'complaint') {
+      throw new AppError('INVALID_TRANSITION', { detail: '只有投诉请求类事项可以申请复查、复核' })
+    }
+    const to =
+      row.status === 'replied' ? 'review_requested' : row.status === 'review_replied' ? 'recheck_requested' : null
+    if (!to) throw new AppError('INVALID_TRANSITION', { detail: '收到书面答复后才能申请复查（复核）' })
+    const deadline = reviewRequestByOf(row, deps.deadlines)
+    if (deadline === null || now > deadline) {
+      throw new AppError('REVIEW_WINDOW_CLOSED', {
+        detail: `申请期限已于 ${deadline === null ? '' : shanghaiDateOf(deadline)} 届满（收到答复之日起 30 日内）`,
+      })
+    }
+
+    const [replying] = await tx.select().from(units).where(eq(units.id, row.handlingUnitId)).limit(1)
+    const reviewUnitId = replying?.parentId ?? row.handlingUnitId
+    const [reviewUnit] = await tx
+      .select({ id: units.id, name: units.name })
+      .from(units)
+      .where(eq(units.id, reviewUnitId))
+    if (!reviewUnit) throw new Error(`unit ${reviewUnitId} vanished`)
+    const profile = deps.deadlines.profileOf(row.deadlineProfile)
+    const decideBy = deps.deadlines.after(now, profile.reviewDecision)
+    await tx
+      .update(petitions)
+      .set({
+        status: to,
+        handlingUnitId: reviewUnit.id,
+        replyBy: decideBy,
+        reviewRequestedAt: row.reviewRequestedAt ?? now,
+        overdueSince: null,
+        version: row.version + 1,
+        updatedAt: now,
+      })
+      .where(eq(petitions.id, petitionId))
+    const stage = to === 'review_requested' ? '复查' : '复核'
+    const article = to === 'review_requested' ? '第三十五条' : '第三十六条'
+    const message = `您已申请${stage}，${reviewUnit.name}将在 ${shanghaiDateOf(decideBy)} 前提出${stage}意见并书面答复（《信访工作条例》${article}）。`
+    await tx.insert(petitionEvents).values({
+      id: newId(now),
+      petitionId,
+      at: now,
+      type: to,
+      publicMessage: message,
+      internalNote: `申请理由：${reason}`,
+      actorKind: 'citizen',
+      actorId: citizenId,
+    })
+    await notifyCitizen(
+      tx,
+      {
+        citizenId,
+        subjectKind: 'petition',
+        subjectId: petitionId,
+        title: `已申请${stage}`,
+        body: message,
+        template: 'petition_progress',
+        payload: { trackingNo: row.trackingNo, status: `已申请${stage}` },
+      },
+      now,
+    )
+    await appendAudit(
+      tx,
+      {
+        actorKind: 'citizen',
+        actorId: citizenId,
+        action: `petition.${to}`,
+        subjectKind: 'petition',
+        subjectId: petitionId,
+      },
+      now,
+    )
+    return { petitionId, status: to, reviewUnit, decideBy: toShanghaiIso(decideBy) }
+  })
+}

@@ -1,0 +1,146 @@
+import {
+  PetitionIdParamsSchema,
+  PublicStatsSchema,
+  RatingCreateSchema,
+  RatingSchema,
+  ReviewRequestCreatedSchema,
+  ReviewRequestCreateSchema,
+  STATS_LABELS,
+  StaffStatsQuerySchema,
+  StaffStatsSchema,
+  type Stats,
+  StatsQuerySchema,
+} from '@xinfang/shared'
+import { ratePetition } from '../domain/reviews/rate-petition'
+import { requestReview } from '../domain/reviews/request-review'
+import { computeStats, EMPTY_STATS, labelsOf, rangeOf } from '../domain/statistics/compute-stats'
+import type { AppDeps } from '../http/context'
+import { createResource, defineRoute } from '../http/route'
+
+/** Public statistics change slowly and are the first thing a journalist will hammer: five minutes in memory. */
+const PUBLIC_STATS_TTL_MS = 5 * 60 * 1000
+
+const STATS_COLUMNS = Object.keys(STATS_LABELS) as (keyof Stats)[]
+
+function toCsv(rows: { label: string; stats: Stats }[], groupLabel: string): string {
+  const escape = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
+  const header = [groupLabel, ...STATS_COLUMNS.map((column) => STATS_LABELS[column])].map(escape).join(',')
+  const lines = rows.map((row) =>
+    [row.label, ...STATS_COLUMNS.map((column) => String(row.stats[column] ?? ''))].map(escape).join(','),
+  )
+  // A byte-order mark so that Excel, which most offices open CSV with, reads the Chinese correctly.
+  return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`
+}
+
+export function reviewRoutes(deps: AppDeps) {
+  const resource = createResource(deps)
+  const publicCache = new Map<string, { at: number; body: unknown }>()
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/petitions/:id/ratings',
+      summary: '评价答复（满意 / 基本满意 / 不满意），每个答复阶段一次',
+      tags: ['petitions'],
+      policy: 'citizen',
+      params: PetitionIdParamsSchema,
+      body: RatingCreateSchema,
+      responses: { 201: { description: '已评价', schema: RatingSchema } },
+    },
+    async (c, { params, body }) =>
+      c.json(await ratePetition(deps, c.get('principal').id, params.id, body, deps.now()), 201),
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/petitions/:id/review-requests',
+      summary: '申请复查（答复后 30 日内）或复核（复查答复后 30 日内）',
+      tags: ['petitions'],
+      policy: 'citizen',
+      params: PetitionIdParamsSchema,
+      body: ReviewRequestCreateSchema,
+      responses: { 201: { description: '已提出申请', schema: ReviewRequestCreatedSchema } },
+    },
+    async (c, { params, body }) =>
+      c.json(await requestReview(deps, c.get('principal').id, params.id, body.reason, deps.now()), 201),
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/stats/public',
+      summary: '阳光信访：公开统计（仅汇总数据）',
+      description: 'from/to 为上海日期，默认近一年。结果缓存 5 分钟。',
+      tags: ['statistics'],
+      policy: 'public',
+      query: StatsQuerySchema,
+      responses: { 200: { description: '总体与按月统计', schema: PublicStatsSchema } },
+    },
+    async (c, { query }) => {
+      const now = deps.now()
+      const range = rangeOf(query, now)
+      const cacheKey = `${range.from}|${range.to}`
+      const cached = publicCache.get(cacheKey)
+      if (cached && now - cached.at < PUBLIC_STATS_TTL_MS) return c.json(cached.body, 200)
+      const db = deps.database.db
+      const overall = (await computeStats(db, range, 'none', now)).get('all') ?? EMPTY_STATS
+      const months = await computeStats(db, range, 'month', now)
+      const body = {
+        ...range,
+        overall,
+        byMonth: [...months.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([month, stats]) => ({ month, stats })),
+        generatedAt: new Date(now).toISOString(),
+      }
+      if (publicCache.size > 100) publicCache.clear()
+      publicCache.set(cacheKey, { at: now, body })
+      c.header('cache-control', 'public, max-age=300')
+      return c.json(body, 200)
+    },
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'get',
+      path: '/staff/stats',
+      summary: '统计分析：按单位、分类或月份分组；Accept: text/csv 导出',
+      tags: ['staff', 'statistics'],
+      policy: 'staff',
+      query: StaffStatsQuerySchema,
+      responses: {
+        200: { description: '分组统计', schema: StaffStatsSchema },
+      },
+    },
+    async (c, { query }) => {
+      const now = deps.now()
+      const range = rangeOf(query, now)
+      const db = deps.database.db
+      const grouped = await computeStats(db, range, query.groupBy, now, query.unitId)
+      const labels = await labelsOf(db, query.groupBy)
+      const rows = [...grouped.entries()]
+        .map(([key, stats]) => ({ key, label: labels.get(key) ?? key, stats }))
+        .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'))
+      const overall = (await computeStats(db, range, 'none', now, query.unitId)).get('all') ?? EMPTY_STATS
+      c.header('cache-control', 'no-store')
+      if ((c.req.header('accept') ?? '').includes('text/csv')) {
+        const groupLabel = { unit: '单位', category: '分类', month: '月份' }[query.groupBy]
+        c.header(
+          'content-disposition',
+          `attachment; filename="xinfang-stats-${query.groupBy}-${range.from}-${range.to}.csv"`,
+        )
+        return c.body(toCsv([...rows, { label: '合计', stats: overall }], groupLabel), 200, {
+          'content-type': 'text/csv; charset=utf-8',
+        })
+      }
+      return c.json({ ...range, groupBy: query.groupBy, rows, overall }, 200)
+    },
+  )
+
+  return resource
+}

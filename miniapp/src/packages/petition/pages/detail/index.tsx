@@ -1,0 +1,187 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import { ERROR_CODES, PETITION_KIND_LABELS, type PetitionDetail } from '@xinfang/shared'
+import { useRef, useState } from 'react'
+import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { useRemote } from '../../../../hooks/use-remote'
+import { session } from '../../../../services/api'
+import { fetchPetition, withdrawPetition } from '../../../../services/petitions'
+import { formatFileSize } from '../../../../utils/petition-form'
+import { findReceipt } from '../../../../utils/petition-draft'
+import { statusLabel, statusToneOf } from '../../../../utils/petition-text'
+import { problemFromError } from '../../../../utils/problem'
+import { paramOf, TAB_PAGES } from '../../../../utils/routes'
+import { CopyRow } from '../../components/copy-row'
+import { DeadlineNotice } from '../../components/deadline-notice'
+import { Timeline } from '../../components/timeline'
+import './index.scss'
+
+interface LoadedDetail {
+  petition: PetitionDetail
+  checkedAt: number
+}
+
+/** One petition: where it stands, the next deadline with its legal basis, every public step, and 撤回 while allowed. */
+export default function DetailPage() {
+  const { params } = useRouter()
+  const petitionId = paramOf(params, 'id')
+  const detail = useRemote<LoadedDetail>(async () => {
+    if (petitionId === undefined) throw new Error('没有指定信访事项')
+    return { petition: await fetchPetition(petitionId), checkedAt: Date.now() }
+  })
+
+  // Back from another page (or WeChat in the background): the staff may have acted meanwhile.
+  const hasShown = useRef(false)
+  useDidShow(() => {
+    if (!hasShown.current) {
+      hasShown.current = true
+      return
+    }
+    detail.reload({ quietly: true })
+  })
+
+  const { state } = detail
+  return (
+    <View className="detail">
+      {(() => {
+        switch (state.status) {
+          case 'loading':
+            return <LoadingPanel id="detail-loading" />
+          case 'demo_only':
+            return <DemoOnlyPanel id="detail-demo-only" />
+          case 'failed':
+            if (state.problem.code === 'NOT_FOUND') {
+              return (
+                <StatusPanel
+                  id="detail-not-found"
+                  tone="notice"
+                  title="找不到这件信访事项"
+                  text="它可能不是用当前账号提交的。请回到“我的信访”查看您提交的事项。"
+                  action={{
+                    id: 'detail-back',
+                    label: '去我的信访',
+                    onClick: () => void Taro.switchTab({ url: TAB_PAGES.petitions }),
+                  }}
+                />
+              )
+            }
+            return (
+              <ErrorPanel id="detail-error" problem={state.problem} retryId="detail-retry" onRetry={() => detail.reload()} />
+            )
+          case 'loaded':
+            return (
+              <PetitionView
+                detail={state.data}
+                onRefresh={() => detail.reload({ quietly: true })}
+                onWithdrawn={(petition) => detail.replace({ petition, checkedAt: Date.now() })}
+              />
+            )
+        }
+      })()}
+    </View>
+  )
+}
+
+function PetitionView({
+  detail,
+  onRefresh,
+  onWithdrawn,
+}: {
+  detail: LoadedDetail
+  onRefresh: () => void
+  onWithdrawn: (petition: PetitionDetail) => void
+}) {
+  const { petition, checkedAt } = detail
+  const [receipt] = useState(() => findReceipt(petition.id, session.user()?.id))
+  const [isWithdrawing, setWithdrawing] = useState(false)
+  const [withdrawError, setWithdrawError] = useState<string | undefined>()
+
+  const withdraw = async () => {
+    const answer = await Taro.showModal({
+      title: '确定撤回吗？',
+      content: '撤回后，这件信访事项将不再办理。如果以后还要反映，需要重新提交。',
+      confirmText: '撤回',
+      cancelText: '不撤回',
+    })
+    if (!answer.confirm) return
+    setWithdrawing(true)
+    setWithdrawError(undefined)
+    try {
+      onWithdrawn(await withdrawPetition(petition.id))
+    } catch (error) {
+      const problem = problemFromError(error)
+      setWithdrawError(
+        problem.code === 'INVALID_TRANSITION'
+          ? `${ERROR_CODES.INVALID_TRANSITION.title}：这件事项已经答复或结束，不能撤回。`
+          : `${problem.title}。请稍后再试。`,
+      )
+      onRefresh()
+    } finally {
+      setWithdrawing(false)
+    }
+  }
+
+  return (
+    <View id="petition-detail">
+      <View className="detail__card">
+        <Text className={`detail__status detail__status--${statusToneOf(petition.status)}`} id="detail-status">
+          {statusLabel(petition.status)}
+        </Text>
+        <Text className="detail__title">{petition.title}</Text>
+        <Text className="detail__meta">
+          {PETITION_KIND_LABELS[petition.kind]} · {petition.category.name}
+        </Text>
+        <Text className="detail__meta">办理单位：{petition.handlingUnit.name}</Text>
+        <DeadlineNotice deadline={petition.nextDeadline} now={checkedAt} />
+        <CopyRow id="tracking-no" label="受理编号" value={petition.trackingNo} />
+        {receipt !== undefined && (
+          <>
+            <CopyRow id="query-code" label="查询码" value={receipt.queryCode} />
+            <Text className="detail__note">请妥善保存查询码，凭受理编号和查询码不用登录也能查询进度。</Text>
+          </>
+        )}
+      </View>
+
+      <View className="detail__card">
+        <View className="detail__section-head">
+          <Text className="detail__section-title">办理进度</Text>
+          <Button className="detail__link" id="detail-refresh" onClick={onRefresh}>
+            刷新
+          </Button>
+        </View>
+        <Timeline events={petition.timeline} now={checkedAt} />
+      </View>
+
+      <View className="detail__card">
+        <Text className="detail__section-title">您反映的内容</Text>
+        <Text className="detail__content">{petition.content}</Text>
+        {petition.address !== null && <Text className="detail__meta">事发地点：{petition.address}</Text>}
+        {petition.targetUnit !== null && <Text className="detail__meta">被反映的单位：{petition.targetUnit.name}</Text>}
+        <Text className="detail__meta" id="detail-attachments">
+          {petition.attachments.length > 0
+            ? `材料 ${petition.attachments.length} 个（${petition.attachments.map((file) => formatFileSize(file.size)).join('、')}）`
+            : '没有上传材料'}
+        </Text>
+      </View>
+
+      {petition.canWithdraw && (
+        <View className="detail__card">
+          <Text className="detail__note">在答复之前，您可以撤回这件信访事项。</Text>
+          <Button
+            className="detail__danger"
+            id="withdraw"
+            {...(isWithdrawing ? { disabled: true } : {})}
+            onClick={() => void withdraw()}
+          >
+            {isWithdrawing ? '正在撤回…' : '撤回信访事项'}
+          </Button>
+        </View>
+      )}
+      {withdrawError !== undefined && (
+        <Text className="detail__error" id="withdraw-error">
+          {withdrawError}
+        </Text>
+      )}
+    </View>
+  )
+}

@@ -1,0 +1,116 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import type { Message } from '@xinfang/shared'
+import { useRef, useState } from 'react'
+import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { useMessages } from '../../../../hooks/use-messages'
+import { useSubscribePrompt } from '../../../../hooks/use-subscribe-prompt'
+import { formatMoment } from '../../../../utils/petition-text'
+import { PETITION_PAGES, pageUrl, TAB_PAGES } from '../../../../utils/routes'
+import { SubscribePrompt } from '../../components/subscribe-prompt'
+import './index.scss'
+
+const REMINDER_TEMPLATES = ['petition_progress', 'booking_update'] as const
+
+/** 消息中心: every status change of the citizen's petitions and bookings, newest first; a tap opens the matter. */
+export default function MessagesPage() {
+  const centre = useMessages()
+  const subscribe = useSubscribePrompt({ keys: REMINDER_TEMPLATES })
+  const [now, setNow] = useState(Date.now)
+
+  const hasShown = useRef(false)
+  useDidShow(() => {
+    if (!hasShown.current) {
+      hasShown.current = true
+      return
+    }
+    setNow(Date.now())
+    centre.remote.reload({ quietly: true })
+  })
+
+  const open = (message: Message) => {
+    centre.markRead(message)
+    if (message.subjectKind === 'petition') {
+      void Taro.navigateTo({ url: pageUrl(PETITION_PAGES.detail, { id: message.subjectId }) })
+    } else {
+      void Taro.switchTab({ url: TAB_PAGES.receptions })
+    }
+  }
+
+  const { state } = centre.remote
+  return (
+    <View className="messages">
+      <Text className="messages__title">消息中心</Text>
+      {state.status === 'loaded' && (
+        <Text className="messages__summary" id="unread-count">
+          {state.data.unreadCount > 0 ? `有 ${state.data.unreadCount} 条未读消息` : '没有未读消息'}
+        </Text>
+      )}
+      {(() => {
+        switch (state.status) {
+          case 'loading':
+            return <LoadingPanel id="messages-loading" />
+          case 'demo_only':
+            return <DemoOnlyPanel id="messages-demo-only" />
+          case 'failed':
+            return (
+              <ErrorPanel
+                id="messages-error"
+                problem={state.problem}
+                retryId="messages-retry"
+                onRetry={() => centre.remote.reload()}
+              />
+            )
+          case 'loaded':
+            if (state.data.items.length === 0) {
+              return (
+                <StatusPanel
+                  id="messages-empty"
+                  title="暂时没有消息"
+                  text="提交信访事项或预约接访后，每一步办理进展都会在这里通知您。"
+                />
+              )
+            }
+            return (
+              <View id="message-list">
+                {state.data.items.map((message) => (
+                  <View
+                    className={`messages__item ${message.isRead ? '' : 'messages__item--unread'}`}
+                    key={message.id}
+                    id={`message-${message.id}`}
+                    onClick={() => open(message)}
+                  >
+                    <View className="messages__head">
+                      <Text className="messages__item-title">{message.title}</Text>
+                      {!message.isRead && <Text className="messages__badge">未读</Text>}
+                    </View>
+                    <Text className="messages__time">{formatMoment(message.at, now)}</Text>
+                    <Text className="messages__body">{message.body}</Text>
+                    <Text className="messages__open">
+                      {message.subjectKind === 'petition' ? '查看信访事项 ›' : '查看接访预约 ›'}
+                    </Text>
+                  </View>
+                ))}
+                {state.data.nextCursor !== null && (
+                  <Button
+                    className="messages__more"
+                    id="messages-more"
+                    {...(centre.isLoadingMore ? { disabled: true } : {})}
+                    onClick={() => void centre.loadMore()}
+                  >
+                    {centre.isLoadingMore ? '正在加载…' : '加载更多'}
+                  </Button>
+                )}
+                {centre.loadMoreError !== undefined && (
+                  <Text className="messages__error" id="messages-more-error">
+                    {centre.loadMoreError}
+                  </Text>
+                )}
+              </View>
+            )
+        }
+      })()}
+      <SubscribePrompt state={subscribe.state} onAsk={subscribe.ask} />
+    </View>
+  )
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '查询办理进度',
+})

@@ -1,0 +1,16 @@
+/**
+ * The reception booking pages. They live in the `packages/reception` subpackage (app.config.ts), loaded only when
+ * first opened; the 接访预约 tab itself is in the main package, as every tab page must be.
+ */
+export const RECEPTION_PAGES = {
+  /** `?id=` a session: its slots, with 预约 / 加入候补 per slot. */
+  session: '/packages/reception/pages/session/index',
+  /** `?sessionId=&slotId=` (and `&waitlist=1` to join the waiting list instead): the booking form. */
+  book: '/packages/reception/pages/book/index',
+  /** `?bookingId=` or `?entryId=`: what the form achieved. */
+  result: '/packages/reception/pages/result/index',
+  /** 我的预约: bookings and places on waiting lists. */
+  bookings: '/packages/reception/pages/bookings/index',
+  /** `?id=` one booking: QR code and check-in code, 取消预约. */
+  booking: '/packages/reception/pages/booking/index',
+} as const

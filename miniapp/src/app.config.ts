@@ -16,6 +16,16 @@ export default defineAppConfig({
         'pages/messages/index',
       ],
     },
+    {
+      root: 'packages/reception',
+      pages: [
+        'pages/session/index',
+        'pages/book/index',
+        'pages/result/index',
+        'pages/bookings/index',
+        'pages/booking/index',
+      ],
+    },
   ],
   // Fetched in the background once 我的信访 or the home page is shown, so 我要信访 opens without a wait.
   preloadRule: {

@@ -20,14 +20,15 @@ export const RATING_TAG_LABELS: Record<z.infer<typeof RatingTagSchema>, string> 
   result: '办理结果',
 }
 
-/** The reply being rated: the first reply, the 复查 reply or the 复核 reply. */
-export const RATING_STAGES = ['reply', 'review', 'recheck'] as const
+/** What is rated: the first reply, the 复查 reply, the 复核 reply, or a reception session attended. */
+export const RATING_STAGES = ['reply', 'review', 'recheck', 'session'] as const
 export const RatingStageSchema = z.enum(RATING_STAGES)
 export type RatingStage = z.infer<typeof RatingStageSchema>
 export const RATING_STAGE_LABELS: Record<RatingStage, string> = {
   reply: '答复',
   review: '复查答复',
   recheck: '复核答复',
+  session: '领导接访',
 }
 
 /** Days after a reply (or after a reception session) during which it can be rated. */

@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { openStorageCeiling } from './storage-ceiling'
-import { startHttpCeiling } from './http-ceiling'
-import { runLoad } from './load'
-const dir = mkdtempSync('/tmp/bx/ceil-')
-const c = await openStorageCeiling(dir)
-console.log(await c.measure(1000, 100000))
-console.log(await c.measure(4000, 100000))
-c.close()
-rmSync(dir, { recursive: true })
-const h = await startHttpCeiling(60000)
-await runLoad({ baseUrl: h.baseUrl, concurrency: 50, durationMs: 1000, maxRequests: 1e9, next: () => ({ method: 'GET', path: '/' }) })
-console.log(await runLoad({ baseUrl: h.baseUrl, concurrency: 50, durationMs: 4000, maxRequests: 1e9, next: () => ({ method: 'GET', path: '/' }) }))
-await h.stop()
+import { mkdtempSync } from 'node:fs'
+import { startApi } from '../support/api-server'
+import { seedPetitionsTo } from './seed-petitions'
+const dir = mkdtempSync('/tmp/bx/seed-')
+const api = await startApi({ dataDir: dir })
+await api.terminate()
+for (const [target, tag] of [[10000, 'a'], [200000, 'b']] as const) {
+  const t = performance.now()
+  const r = await seedPetitionsTo({ dataDir: dir, target, tag, workers: 2, chunkRows: 10000, deadline: performance.now() + 600000 })
+  console.log(target, (performance.now() - t).toFixed(0), r && { ...r, plan: { ...r.plan, queryCodes: r.plan.queryCodes.length, categories: undefined } })
+}
+console.log(dir)

@@ -68,7 +68,8 @@ export async function signInCitizen(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.accessToken}` },
       body: JSON.stringify({ ...profile, privacyVersion: PRIVACY_NOTICE_VERSION }),
     })
-    if (!response.ok) throw new Error(`the profile of ${name} was refused (${response.status}): ${await response.text()}`)
+    if (!response.ok)
+      throw new Error(`the profile of ${name} was refused (${response.status}): ${await response.text()}`)
   }
   return {
     name,
@@ -168,11 +169,7 @@ export interface AuthorizationVariant {
  * edited under the original signature, correctly signed tokens that are expired, not yet valid, from another
  * issuer or of another `typ`, the refresh token in the access token's place, and plain garbage.
  */
-export function authorizationVariants(
-  secret: Uint8Array,
-  real: SignedInActor,
-  now: number,
-): AuthorizationVariant[] {
+export function authorizationVariants(secret: Uint8Array, real: SignedInActor, now: number): AuthorizationVariant[] {
   const [headerSegment, payloadSegment, signature] = real.accessToken.split('.')
   const header = decodeSegment(headerSegment)
   const payload = decodeSegment(payloadSegment)
@@ -196,14 +193,36 @@ export function authorizationVariants(
       ),
       isForged: true,
     },
-    { label: 'expired an hour ago', value: bearer(compact(header, { ...fresh, iat: seconds - 7200, exp: seconds - 3600 }, signReal)), isForged: true },
-    { label: 'issued in the future', value: bearer(compact(header, { ...fresh, iat: seconds + 3600, nbf: seconds + 3600, exp: seconds + 7200 }, signReal)), isForged: true },
+    {
+      label: 'expired an hour ago',
+      value: bearer(compact(header, { ...fresh, iat: seconds - 7200, exp: seconds - 3600 }, signReal)),
+      isForged: true,
+    },
+    {
+      label: 'issued in the future',
+      value: bearer(
+        compact(header, { ...fresh, iat: seconds + 3600, nbf: seconds + 3600, exp: seconds + 7200 }, signReal),
+      ),
+      isForged: true,
+    },
     { label: 'another issuer', value: bearer(compact(header, { ...fresh, iss: 'evil' }, signReal)), isForged: true },
-    { label: 'typ JWT instead of at+jwt', value: bearer(compact({ ...header, typ: 'JWT' }, fresh, signReal)), isForged: true },
-    { label: 'HS512 under the real secret', value: bearer(compact({ ...header, alg: 'HS512' }, fresh, (input) => hs('sha512', secret, input))), isForged: true },
+    {
+      label: 'typ JWT instead of at+jwt',
+      value: bearer(compact({ ...header, typ: 'JWT' }, fresh, signReal)),
+      isForged: true,
+    },
+    {
+      label: 'HS512 under the real secret',
+      value: bearer(compact({ ...header, alg: 'HS512' }, fresh, (input) => hs('sha512', secret, input))),
+      isForged: true,
+    },
     { label: 'without jti', value: bearer(compact(header, { ...fresh, jti: undefined }, signReal)), isForged: true },
     // Made with the real secret, so not a forgery: the claims of one kind under the other's audience.
-    { label: 'audience swapped', value: bearer(compact(header, { ...fresh, aud: otherAudience }, signReal)), isForged: false },
+    {
+      label: 'audience swapped',
+      value: bearer(compact(header, { ...fresh, aud: otherAudience }, signReal)),
+      isForged: false,
+    },
     { label: 'the refresh token as access token', value: bearer(real.refreshToken), isForged: true },
     // RFC 9110 makes the scheme case-insensitive and allows more spaces: accepting these is not a flaw.
     { label: 'lower-case scheme', value: `bearer ${real.accessToken}`, isForged: false },

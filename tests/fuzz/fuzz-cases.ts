@@ -104,10 +104,13 @@ function validParts(operation: Operation, actor: Actor, world: FuzzWorld): fc.Ar
   )
   const query = fc.tuple(
     ...operation.queryParams.map((param) => {
-      const value = validValue(param.schema, generation, param.name).map(
-        (v): [string, string] => [param.name, encodeURIComponent(asText(v))],
-      )
-      return param.required ? value.map((pair) => [pair]) : fc.option(value, { nil: undefined }).map((pair) => (pair ? [pair] : []))
+      const value = validValue(param.schema, generation, param.name).map((v): [string, string] => [
+        param.name,
+        encodeURIComponent(asText(v)),
+      ])
+      return param.required
+        ? value.map((pair) => [pair])
+        : fc.option(value, { nil: undefined }).map((pair) => (pair ? [pair] : []))
     }),
   )
   const body: fc.Arbitrary<{ text: string; bytes?: Uint8Array; contentType?: string }> =
@@ -151,7 +154,11 @@ function jsonBodyRefusal(schema: JsonSchema, bytes: Uint8Array): string | null {
   return broken ? `the body breaks its schema (${broken})` : null
 }
 
-function withHeader(headers: ReadonlyArray<[string, string]>, name: string, value: string | null): Array<[string, string]> {
+function withHeader(
+  headers: ReadonlyArray<[string, string]>,
+  name: string,
+  value: string | null,
+): Array<[string, string]> {
   const kept = headers.filter(([existing]) => existing.toLowerCase() !== name.toLowerCase())
   return value === null ? kept : [...kept, [name, value]]
 }
@@ -171,10 +178,16 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
   const body: fc.Arbitrary<{ label: string; value: unknown } | null> = jsonSchema
     ? fc.oneof(
         { weight: 4, arbitrary: validValue(jsonSchema, generation).map((value) => ({ label: 'valid body', value })) },
-        { weight: 3, arbitrary: edgeValue(jsonSchema, generation).map((value) => ({ label: 'body on an edge', value })) },
         {
           weight: 3,
-          arbitrary: mutatedBody(jsonSchema, generation).map(({ mutation, value }) => ({ label: `body: ${mutation}`, value })),
+          arbitrary: edgeValue(jsonSchema, generation).map((value) => ({ label: 'body on an edge', value })),
+        },
+        {
+          weight: 3,
+          arbitrary: mutatedBody(jsonSchema, generation).map(({ mutation, value }) => ({
+            label: `body: ${mutation}`,
+            value,
+          })),
         },
       )
     : fc.constant(null)
@@ -182,7 +195,10 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
     ...operation.queryParams.map((param) =>
       fc
         .option(
-          fc.oneof(validValue(param.schema, generation, param.name), edgeValue(param.schema, generation, param.name)).map(inUrl).filter(fitsUrl),
+          fc
+            .oneof(validValue(param.schema, generation, param.name), edgeValue(param.schema, generation, param.name))
+            .map(inUrl)
+            .filter(fitsUrl),
           { nil: undefined, freq: 2 },
         )
         .map((value): Array<[string, string]> => (value === undefined ? [] : [[param.name, value]])),
@@ -192,36 +208,44 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
     Object.fromEntries(
       operation.pathParams.map((param) => [
         param.name,
-        fc.option(edgeValue(param.schema, generation, segmentBefore(operation.path, param.name)).map(inUrl).filter(fitsUrl), {
-          nil: undefined,
-          freq: 3,
-        }),
+        fc.option(
+          edgeValue(param.schema, generation, segmentBefore(operation.path, param.name)).map(inUrl).filter(fitsUrl),
+          {
+            nil: undefined,
+            freq: 3,
+          },
+        ),
       ]),
     ),
   )
-  return fc.record({ base, body, queryEdges, pathEdges, edgeQuery: fc.boolean() }).map(({ base, body, queryEdges, pathEdges, edgeQuery }) => {
-    const pathValues = { ...base.pathValues }
-    let onEdges = edgeQuery && operation.queryParams.length > 0
-    for (const [name, value] of Object.entries(pathEdges)) {
-      if (value === undefined) continue
-      pathValues[name] = value
-      onEdges = true
-    }
-    const parts: Parts = { ...base, pathValues, query: edgeQuery ? queryEdges.flat() : base.query }
-    let bodyRefusal: string | null = null
-    if (body && jsonSchema) {
-      parts.body = utf8(toJsonText(body.value))
-      bodyRefusal = jsonBodyRefusal(jsonSchema, parts.body)
-    }
-    return {
-      family: 'schema',
-      label: [body?.label ?? (operation.body?.kind === 'multipart' ? 'valid upload' : 'no body'), onEdges ? 'parameters on edges' : 'valid parameters'].join(', '),
-      operation: operation.key,
-      actor: actor.name,
-      request: toRequest(operation, parts),
-      mustBeRefusedBecause: firstOf(roleRefusal(operation, actor), bodyRefusal),
-    }
-  })
+  return fc
+    .record({ base, body, queryEdges, pathEdges, edgeQuery: fc.boolean() })
+    .map(({ base, body, queryEdges, pathEdges, edgeQuery }) => {
+      const pathValues = { ...base.pathValues }
+      let onEdges = edgeQuery && operation.queryParams.length > 0
+      for (const [name, value] of Object.entries(pathEdges)) {
+        if (value === undefined) continue
+        pathValues[name] = value
+        onEdges = true
+      }
+      const parts: Parts = { ...base, pathValues, query: edgeQuery ? queryEdges.flat() : base.query }
+      let bodyRefusal: string | null = null
+      if (body && jsonSchema) {
+        parts.body = utf8(toJsonText(body.value))
+        bodyRefusal = jsonBodyRefusal(jsonSchema, parts.body)
+      }
+      return {
+        family: 'schema',
+        label: [
+          body?.label ?? (operation.body?.kind === 'multipart' ? 'valid upload' : 'no body'),
+          onEdges ? 'parameters on edges' : 'valid parameters',
+        ].join(', '),
+        operation: operation.key,
+        actor: actor.name,
+        request: toRequest(operation, parts),
+        mustBeRefusedBecause: firstOf(roleRefusal(operation, actor), bodyRefusal),
+      }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -405,7 +429,11 @@ const IDEMPOTENCY_VARIANTS: readonly IdempotencyVariant[] = [
     isOutsideContract: false,
   },
   // The same key for every request that draws it: replays, 422 reuse and 409 in-flight races, under concurrency.
-  { label: 'a key shared across requests', headers: [['Idempotency-Key', 'fuzz-shared-key']], isOutsideContract: false },
+  {
+    label: 'a key shared across requests',
+    headers: [['Idempotency-Key', 'fuzz-shared-key']],
+    isOutsideContract: false,
+  },
   { label: 'a key like a path', headers: [['Idempotency-Key', '../../etc/passwd']], isOutsideContract: false },
 ]
 
@@ -419,23 +447,90 @@ interface Spoiled {
   mayStaySilent?: boolean
 }
 
-function uploadVariants(field: string): ReadonlyArray<{ label: string; body: Uint8Array; contentType: string | null; refusal: string | null }> {
+function uploadVariants(
+  field: string,
+): ReadonlyArray<{ label: string; body: Uint8Array; contentType: string | null; refusal: string | null }> {
   const multipart = `multipart/form-data; boundary=${BOUNDARY}`
   const notAFile = 'the upload is not a JPEG, PNG or PDF file'
   const variants: Array<{ label: string; body: Uint8Array; contentType: string | null; refusal: string | null }> = [
-    { label: 'valid PDF', body: uploadOf(field, PDF, 'letter.pdf', 'application/pdf'), contentType: multipart, refusal: null },
-    { label: 'PNG named like a path', body: uploadOf(field, PNG, '../../../etc/passwd'), contentType: multipart, refusal: null },
-    { label: 'PNG with a quoted name', body: uploadOf(field, PNG, 'a";b=".png'), contentType: multipart, refusal: null },
-    { label: 'PNG with a Chinese name', body: uploadOf(field, PNG, '证据照片.png'), contentType: multipart, refusal: null },
-    { label: 'PNG with a 5000-character name', body: uploadOf(field, PNG, `${'x'.repeat(5_000)}.png`), contentType: multipart, refusal: null },
-    { label: 'PNG with a NUL in its name', body: uploadOf(field, PNG, 'a\u0000.png'), contentType: multipart, refusal: null },
-    { label: 'PNG declared as text/html', body: uploadOf(field, PNG, 'x.png', 'text/html'), contentType: multipart, refusal: null },
-    { label: 'HTML declared as image/png', body: uploadOf(field, HOSTILE_FILES.html ?? PNG, 'x.png', 'image/png'), contentType: multipart, refusal: notAFile },
-    { label: 'SVG with script', body: uploadOf(field, HOSTILE_FILES.svg ?? PNG, 'x.svg', 'image/svg+xml'), contentType: multipart, refusal: notAFile },
-    { label: 'JPEG signature then HTML', body: uploadOf(field, HOSTILE_FILES.jpegSignatureThenHtml ?? PNG, 'x.jpg', 'image/jpeg'), contentType: multipart, refusal: null },
-    { label: 'PNG signature only', body: uploadOf(field, HOSTILE_FILES.pngSignatureOnly ?? PNG, 'x.png'), contentType: multipart, refusal: notAFile },
-    { label: 'empty file', body: uploadOf(field, new Uint8Array(), 'x.png'), contentType: multipart, refusal: notAFile },
-    { label: 'file under another field name', body: uploadOf(`${field}s`, PNG), contentType: multipart, refusal: 'there is no file field' },
+    {
+      label: 'valid PDF',
+      body: uploadOf(field, PDF, 'letter.pdf', 'application/pdf'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG named like a path',
+      body: uploadOf(field, PNG, '../../../etc/passwd'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG with a quoted name',
+      body: uploadOf(field, PNG, 'a";b=".png'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG with a Chinese name',
+      body: uploadOf(field, PNG, '证据照片.png'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG with a 5000-character name',
+      body: uploadOf(field, PNG, `${'x'.repeat(5_000)}.png`),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG with a NUL in its name',
+      body: uploadOf(field, PNG, 'a\u0000.png'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG declared as text/html',
+      body: uploadOf(field, PNG, 'x.png', 'text/html'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'HTML declared as image/png',
+      body: uploadOf(field, HOSTILE_FILES.html ?? PNG, 'x.png', 'image/png'),
+      contentType: multipart,
+      refusal: notAFile,
+    },
+    {
+      label: 'SVG with script',
+      body: uploadOf(field, HOSTILE_FILES.svg ?? PNG, 'x.svg', 'image/svg+xml'),
+      contentType: multipart,
+      refusal: notAFile,
+    },
+    {
+      label: 'JPEG signature then HTML',
+      body: uploadOf(field, HOSTILE_FILES.jpegSignatureThenHtml ?? PNG, 'x.jpg', 'image/jpeg'),
+      contentType: multipart,
+      refusal: null,
+    },
+    {
+      label: 'PNG signature only',
+      body: uploadOf(field, HOSTILE_FILES.pngSignatureOnly ?? PNG, 'x.png'),
+      contentType: multipart,
+      refusal: notAFile,
+    },
+    {
+      label: 'empty file',
+      body: uploadOf(field, new Uint8Array(), 'x.png'),
+      contentType: multipart,
+      refusal: notAFile,
+    },
+    {
+      label: 'file under another field name',
+      body: uploadOf(`${field}s`, PNG),
+      contentType: multipart,
+      refusal: 'there is no file field',
+    },
     {
       label: 'the file field as text',
       body: multipartBody([{ name: field, data: utf8('not a file') }]),
@@ -451,9 +546,24 @@ function uploadVariants(field: string): ReadonlyArray<{ label: string; body: Uin
       contentType: multipart,
       refusal: null,
     },
-    { label: 'no boundary parameter', body: uploadOf(field, PNG), contentType: 'multipart/form-data', refusal: 'the multipart body cannot be read' },
-    { label: 'another boundary', body: uploadOf(field, PNG), contentType: 'multipart/form-data; boundary=other', refusal: 'the multipart body cannot be read' },
-    { label: 'unterminated', body: multipartBody([{ name: field, filename: 'a.png', data: PNG }], { terminated: false }), contentType: multipart, refusal: null },
+    {
+      label: 'no boundary parameter',
+      body: uploadOf(field, PNG),
+      contentType: 'multipart/form-data',
+      refusal: 'the multipart body cannot be read',
+    },
+    {
+      label: 'another boundary',
+      body: uploadOf(field, PNG),
+      contentType: 'multipart/form-data; boundary=other',
+      refusal: 'the multipart body cannot be read',
+    },
+    {
+      label: 'unterminated',
+      body: multipartBody([{ name: field, filename: 'a.png', data: PNG }], { terminated: false }),
+      contentType: multipart,
+      refusal: null,
+    },
     {
       label: '1000 text parts and no file',
       body: multipartBody(Array.from({ length: 1_000 }, (_, i) => ({ name: `f${i}`, data: utf8('x') }))),
@@ -466,7 +576,12 @@ function uploadVariants(field: string): ReadonlyArray<{ label: string; body: Uin
       contentType: multipart,
       refusal: 'the file is larger than 10 MB',
     },
-    { label: 'JSON instead of a form', body: utf8('{"file":"x"}'), contentType: 'application/json', refusal: 'the body is not multipart' },
+    {
+      label: 'JSON instead of a form',
+      body: utf8('{"file":"x"}'),
+      contentType: 'application/json',
+      refusal: 'the body is not multipart',
+    },
     { label: 'no content type', body: uploadOf(field, PNG), contentType: null, refusal: 'the body is not multipart' },
   ]
   return variants
@@ -507,12 +622,19 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
 
   if (operation.body?.kind !== 'multipart') {
     options.push(
-      fc.tuple(base, fc.constantFrom(...NON_JSON_CONTENT_TYPES, ...ODD_JSON_CONTENT_TYPES)).map(([parts, contentType]) => ({
-        label: `Content-Type: ${JSON.stringify(contentType?.slice(0, 40) ?? null)}`,
-        parts: { ...parts, body: parts.body ?? utf8(parts.validText), headers: withHeader(parts.headers, 'Content-Type', contentType) },
-        refusal: jsonSchema && NON_JSON_CONTENT_TYPES.includes(contentType) ? 'the body is not declared as JSON' : null,
-        keepsActorToken: true,
-      })),
+      fc
+        .tuple(base, fc.constantFrom(...NON_JSON_CONTENT_TYPES, ...ODD_JSON_CONTENT_TYPES))
+        .map(([parts, contentType]) => ({
+          label: `Content-Type: ${JSON.stringify(contentType?.slice(0, 40) ?? null)}`,
+          parts: {
+            ...parts,
+            body: parts.body ?? utf8(parts.validText),
+            headers: withHeader(parts.headers, 'Content-Type', contentType),
+          },
+          refusal:
+            jsonSchema && NON_JSON_CONTENT_TYPES.includes(contentType) ? 'the body is not declared as JSON' : null,
+          keepsActorToken: true,
+        })),
     )
   }
 
@@ -521,7 +643,9 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       label: variant.label,
       parts: { ...parts, headers: [...withHeader(parts.headers, 'Idempotency-Key', null), ...variant.headers] },
       refusal:
-        variant.isOutsideContract && requiresIdempotencyKey(operation) ? 'the Idempotency-Key is missing or longer than 255' : null,
+        variant.isOutsideContract && requiresIdempotencyKey(operation)
+          ? 'the Idempotency-Key is missing or longer than 255'
+          : null,
       keepsActorToken: true,
     })),
     base.map((parts) => ({
@@ -541,12 +665,14 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
     )
     options.push(
-      fc.tuple(base, fc.constantFrom(...operation.pathParams.map((p) => p.name)), hostileId).map(([parts, name, value]) => ({
-        label: `path ${name} = ${JSON.stringify(value.slice(0, 40))}`,
-        parts: { ...parts, pathValues: { ...parts.pathValues, [name]: value } },
-        refusal: null,
-        keepsActorToken: true,
-      })),
+      fc
+        .tuple(base, fc.constantFrom(...operation.pathParams.map((p) => p.name)), hostileId)
+        .map(([parts, name, value]) => ({
+          label: `path ${name} = ${JSON.stringify(value.slice(0, 40))}`,
+          parts: { ...parts, pathValues: { ...parts.pathValues, [name]: value } },
+          refusal: null,
+          keepsActorToken: true,
+        })),
     )
   }
 
@@ -574,7 +700,10 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       label: `headers ${extra.map(([n, v]) => `${n}: ${v.slice(0, 30)}`).join(', ')}`,
       parts: {
         ...parts,
-        headers: [...parts.headers.filter(([n]) => !extra.some(([e]) => e.toLowerCase() === n.toLowerCase())), ...extra],
+        headers: [
+          ...parts.headers.filter(([n]) => !extra.some(([e]) => e.toLowerCase() === n.toLowerCase())),
+          ...extra,
+        ],
       },
       refusal: null,
       keepsActorToken: true,
@@ -586,7 +715,11 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
     options.push(
       fc.tuple(base, fc.constantFrom(...variants)).map(([parts, variant]) => ({
         label: `upload: ${variant.label}`,
-        parts: { ...parts, body: variant.body, headers: withHeader(parts.headers, 'Content-Type', variant.contentType) },
+        parts: {
+          ...parts,
+          body: variant.body,
+          headers: withHeader(parts.headers, 'Content-Type', variant.contentType),
+        },
         refusal: variant.refusal,
         keepsActorToken: true,
       })),

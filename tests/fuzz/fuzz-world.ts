@@ -1,6 +1,6 @@
 import {
-  ANONYMOUS,
   type Actor,
+  ANONYMOUS,
   type AuthorizationVariant,
   authorizationVariants,
   idNumberFor,

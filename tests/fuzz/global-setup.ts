@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { type FakeWeChat, startFakeWeChat } from '../../api/test/fake-wechat-server'
@@ -11,6 +11,9 @@ import { FUZZ_WECHAT, resolveSeed } from './fuzz-env'
  * to a file the test files read, to catch 5xx answers nobody received (a client that hung up mid-request).
  */
 export default async function setup(project: TestProject) {
+  const outputDir = join(REPO_ROOT, 'tests', 'test-output', 'fuzz')
+  // Reports of an earlier run would read as this run's.
+  rmSync(outputDir, { recursive: true, force: true })
   const seed = resolveSeed(process.env.FUZZ_SEED)
   process.stdout.write(`\n[fuzz] seed ${seed} — replay with FUZZ_SEED=${seed}\n`)
   let wechat: FakeWeChat | undefined
@@ -54,7 +57,6 @@ export default async function setup(project: TestProject) {
     timer = undefined
     copyLog()
     // Kept after the data directory is gone: the server's side of whatever a failure report points at.
-    const outputDir = join(REPO_ROOT, 'tests', 'test-output', 'fuzz')
     mkdirSync(outputDir, { recursive: true })
     copyFileSync(logPath, join(outputDir, 'server.log'))
     await running.stop()

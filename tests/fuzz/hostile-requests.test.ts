@@ -8,15 +8,7 @@ import { hostileCases, schemaCases, tokenSweep } from './fuzz-cases'
 import { fuzzServer, seedFor } from './fuzz-env'
 import { assembleCast, type Cast } from './fuzz-world'
 import { HTTP_METHODS, loadOperations, methodsByPath, type Operation } from './openapi-document'
-import {
-  type FuzzCase,
-  formatHistogram,
-  formatViolation,
-  mergeTallies,
-  newTally,
-  runCases,
-  type Tally,
-} from './oracle'
+import { type FuzzCase, formatHistogram, formatViolation, mergeTallies, newTally, runCases, type Tally } from './oracle'
 import { protocolCases } from './protocol-cases'
 import { serverFailuresSince, serverLogLength } from './server-log'
 
@@ -85,7 +77,8 @@ async function execute(name: string, cases: readonly FuzzCase[]): Promise<Tally>
   const seconds = (performance.now() - started) / 1000
   mergeTallies(totals, tally)
   process.stdout.write(
-    `[fuzz] ${name}: ${tally.requests} requests in ${seconds.toFixed(1)} s, statuses ${formatHistogram(tally.histogram)}\n`,
+    `[fuzz] ${name}: ${tally.requests} requests (${tally.mustRefuse} that must be refused) in ${seconds.toFixed(1)} s, ` +
+      `statuses ${formatHistogram(tally.histogram)}\n`,
   )
   const logged = await serverFailuresSince(server.logPath, logFrom)
   const report = [
@@ -119,13 +112,21 @@ test('the plan sends at least 5,000 requests, covering every route of the OpenAP
 })
 
 test('requests generated from the schemas — valid, on the edges and mutated — get no 5xx, and every 4xx is problem+json', async () => {
-  const cases = generate('schema', (operation, actor) => schemaCases(operation, actor, cast.world), runsPerCell().schema)
+  const cases = generate(
+    'schema',
+    (operation, actor) => schemaCases(operation, actor, cast.world),
+    runsPerCell().schema,
+  )
   const tally = await execute('schema-derived requests', cases)
   expect(tally.requests).toBe(cases.length)
 }, 120_000)
 
 test('requests with one hostile part — forged token, malformed bytes, content type, idempotency key, length, path, query, header, upload — get no 5xx, and every 4xx is problem+json', async () => {
-  const cases = generate('hostile', (operation, actor) => hostileCases(operation, actor, cast.world), runsPerCell().hostile)
+  const cases = generate(
+    'hostile',
+    (operation, actor) => hostileCases(operation, actor, cast.world),
+    runsPerCell().hostile,
+  )
   const tally = await execute('hostile requests', cases)
   expect(tally.requests).toBe(cases.length)
 }, 120_000)
@@ -134,7 +135,9 @@ test('every forged, expired or damaged token on every route is refused, and none
   const cases: FuzzCase[] = []
   for (const operation of operations) {
     // The token is the only thing wrong: the rest of the request is what an actor allowed on the route sends.
-    const actor = cast.actors.find((candidate) => candidate.kind !== 'anonymous' && isAllowed(operation.policy, candidate))
+    const actor = cast.actors.find(
+      (candidate) => candidate.kind !== 'anonymous' && isAllowed(operation.policy, candidate),
+    )
     if (actor) cases.push(...tokenSweep(operation, actor, cast.world, seedFor(server.seed, 'tokens', operation.key)))
   }
   const tally = await execute('token sweep', cases)
@@ -145,7 +148,12 @@ test('methods a route does not list and paths no route has are refused with prob
   const cases: FuzzCase[] = []
   const listed = methodsByPath(operations)
   // Routing happens before any policy: three actors are enough to show it does not depend on who asks.
-  const askers = cast.actors.filter((actor) => actor.kind === 'anonymous' || (actor.kind === 'citizen' && actor.hasProfile) || (actor.kind === 'staff' && actor.role === 'admin'))
+  const askers = cast.actors.filter(
+    (actor) =>
+      actor.kind === 'anonymous' ||
+      (actor.kind === 'citizen' && actor.hasProfile) ||
+      (actor.kind === 'staff' && actor.role === 'admin'),
+  )
   for (const actor of askers) {
     const token = actor.kind === 'anonymous' ? null : actor.accessToken
     const headers: Array<[string, string]> = token ? [['Authorization', `Bearer ${token}`]] : []
@@ -157,7 +165,12 @@ test('methods a route does not list and paths no route has are refused with prob
           label: `${method.toUpperCase()} not listed`,
           operation: path,
           actor: actor.name,
-          request: { method: method.toUpperCase(), target, headers, ...(method === 'get' ? {} : { body: new TextEncoder().encode('{}') }) },
+          request: {
+            method: method.toUpperCase(),
+            target,
+            headers,
+            ...(method === 'get' ? {} : { body: new TextEncoder().encode('{}') }),
+          },
           mustBeRefusedBecause: `${path} does not list ${method.toUpperCase()}`,
         })
       }
@@ -195,9 +208,24 @@ test("requests Node's HTTP parser refuses — control characters in headers, lyi
   const petitioner = cast.actors.find((actor) => actor.kind === 'citizen' && actor.hasProfile)
   const token = petitioner && petitioner.kind === 'citizen' ? petitioner.accessToken : null
   const cases = [
-    ...protocolCases({ path: '/api/v1/receptions', method: 'GET', token: null, actor: 'anonymous', operation: 'GET /api/v1/receptions' }, server.port),
     ...protocolCases(
-      { path: '/api/v1/petitions', method: 'POST', token, actor: petitioner?.name ?? 'citizen', operation: 'POST /api/v1/petitions' },
+      {
+        path: '/api/v1/receptions',
+        method: 'GET',
+        token: null,
+        actor: 'anonymous',
+        operation: 'GET /api/v1/receptions',
+      },
+      server.port,
+    ),
+    ...protocolCases(
+      {
+        path: '/api/v1/petitions',
+        method: 'POST',
+        token,
+        actor: petitioner?.name ?? 'citizen',
+        operation: 'POST /api/v1/petitions',
+      },
       server.port,
     ),
   ]

@@ -18,7 +18,8 @@ export const DEEP_NESTING = 500
 /** JSON text of a value that may contain `RawJson` fragments and own `__proto__` keys. */
 export function toJsonText(value: unknown): string {
   if (value instanceof RawJson) return value.text
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : toJsonText(item))).join(',')}]`
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : toJsonText(item))).join(',')}]`
   if (isRecord(value)) {
     const members: string[] = []
     for (const key of Object.keys(value)) {
@@ -84,6 +85,7 @@ export const INJECTION_STRINGS: readonly string[] = [
   '%_\\',
   '../../../etc/passwd',
   '..\\..\\windows\\win.ini',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
   '${7*7}{{7*7}}<%= 7*7 %>',
   '<script>alert(1)</script>',
   'javascript:alert(1)',
@@ -148,7 +150,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...LARGE_VALUES) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, [null], { '': '' }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, fc.constantFrom('a', '中', '\u0000')), maxLength: 20 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, fc.constantFrom('a', '中', '\u0000')), maxLength: 20 }),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
 )
 
@@ -223,7 +228,10 @@ export function malformedBodies(validText: string): fc.Arbitrary<RawBody> {
       { label: 'JSON number', bytes: utf8('1e309') },
       { label: 'JSON array', bytes: utf8(`[${validText}]`) },
       { label: 'UTF-16LE encoded', bytes: utf16le(validText) },
-      { label: 'invalid UTF-8 inside a string', bytes: Uint8Array.from([...utf8('{"a":"'), 0xff, 0xfe, 0xc0, 0xaf, ...utf8('"}')]) },
+      {
+        label: 'invalid UTF-8 inside a string',
+        bytes: Uint8Array.from([...utf8('{"a":"'), 0xff, 0xfe, 0xc0, 0xaf, ...utf8('"}')]),
+      },
       { label: 'NUL bytes', bytes: Uint8Array.from([0, 0, 0, 0]) },
       { label: 'arrays nested 100000 deep', bytes: utf8(`${'['.repeat(DEEP_RAW_DEPTH)}${']'.repeat(DEEP_RAW_DEPTH)}`) },
       {

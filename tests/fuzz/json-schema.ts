@@ -67,7 +67,17 @@ function schemaList(source: Record<string, unknown>, key: string, where: string)
 /** Reads one schema of the document; throws, naming the place, on a shape this fuzzer does not understand. */
 export function parseJsonSchema(value: unknown, where: string): JsonSchema {
   if (value === true || (isRecord(value) && Object.keys(value).length === 0)) {
-    return { types: [], hasConst: false, properties: {}, required: [], additionalProperties: true, oneOf: [], anyOf: [], allOf: [], hasDefault: false }
+    return {
+      types: [],
+      hasConst: false,
+      properties: {},
+      required: [],
+      additionalProperties: true,
+      oneOf: [],
+      anyOf: [],
+      allOf: [],
+      hasDefault: false,
+    }
   }
   if (!isRecord(value)) throw new Error(`${where} is not a schema object`)
 
@@ -169,7 +179,8 @@ function lengthBreaks(text: string, schema: JsonSchema): boolean {
  * an end after a start) are not in the document.
  */
 export function schemaViolation(schema: JsonSchema, value: unknown, path = 'body'): string | null {
-  if (!matchesType(schema.types, value)) return `${path}: ${jsonTypeOf(value)} where ${schema.types.join('|')} is expected`
+  if (!matchesType(schema.types, value))
+    return `${path}: ${jsonTypeOf(value)} where ${schema.types.join('|')} is expected`
   if (schema.hasConst && value !== schema.const) return `${path}: not the constant ${JSON.stringify(schema.const)}`
   if (schema.enum && !schema.enum.includes(value)) return `${path}: not one of the enumerated values`
   if (typeof value === 'string') {
@@ -188,8 +199,10 @@ export function schemaViolation(schema: JsonSchema, value: unknown, path = 'body
     if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return `${path}: too large`
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return `${path}: fewer than ${schema.minItems} items`
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) return `${path}: more than ${schema.maxItems} items`
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      return `${path}: fewer than ${schema.minItems} items`
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      return `${path}: more than ${schema.maxItems} items`
     if (schema.items) {
       for (const [index, item] of value.entries()) {
         const broken = schemaViolation(schema.items, item, `${path}[${index}]`)

@@ -56,7 +56,10 @@ export function tinyPdf(): Uint8Array {
 export const HOSTILE_FILES: Readonly<Record<string, Uint8Array>> = {
   svg: ascii('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
   html: ascii('<!doctype html><html><body><script>alert(1)</script></body></html>'),
-  jpegSignatureThenHtml: concat(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]), ascii('<html><script>alert(1)</script></html>')),
+  jpegSignatureThenHtml: concat(
+    Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]),
+    ascii('<html><script>alert(1)</script></html>'),
+  ),
   pngSignatureOnly: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   empty: new Uint8Array(),
 }
@@ -71,7 +74,10 @@ export interface FormPart {
 export const BOUNDARY = 'xinfang-fuzz-boundary'
 
 /** A multipart/form-data body; `terminated: false` leaves out the closing delimiter. */
-export function multipartBody(parts: readonly FormPart[], options: { boundary?: string; terminated?: boolean } = {}): Uint8Array<ArrayBuffer> {
+export function multipartBody(
+  parts: readonly FormPart[],
+  options: { boundary?: string; terminated?: boolean } = {},
+): Uint8Array<ArrayBuffer> {
   const boundary = options.boundary ?? BOUNDARY
   const pieces: Uint8Array[] = []
   for (const part of parts) {

@@ -60,7 +60,11 @@ function parseParameters(value: unknown, where: string): { path: Parameter[]; qu
   for (const [index, entry] of value.entries()) {
     const at = `${where}.parameters[${index}]`
     if (!isRecord(entry) || typeof entry.name !== 'string') throw new Error(`${at} has no name`)
-    const parameter = { name: entry.name, required: entry.required === true, schema: parseJsonSchema(entry.schema ?? {}, `${at}.schema`) }
+    const parameter = {
+      name: entry.name,
+      required: entry.required === true,
+      schema: parseJsonSchema(entry.schema ?? {}, `${at}.schema`),
+    }
     if (entry.in === 'path') path.push(parameter)
     else if (entry.in === 'query') query.push(parameter)
     // Header and cookie parameters are attacked by the header generators instead.

@@ -28,17 +28,20 @@ export interface Violation {
 
 export interface Tally {
   requests: number
+  /** Requests a correct server must refuse (a 2xx would be a violation). */
+  mustRefuse: number
   /** Status code (or `silent`) → count. */
   histogram: Map<string, number>
   violations: Violation[]
 }
 
 export function newTally(): Tally {
-  return { requests: 0, histogram: new Map(), violations: [] }
+  return { requests: 0, mustRefuse: 0, histogram: new Map(), violations: [] }
 }
 
 export function mergeTallies(into: Tally, from: Tally): void {
   into.requests += from.requests
+  into.mustRefuse += from.mustRefuse
   for (const [status, count] of from.histogram) into.histogram.set(status, (into.histogram.get(status) ?? 0) + count)
   into.violations.push(...from.violations)
 }
@@ -64,6 +67,8 @@ export function judge(fuzzCase: FuzzCase, outcome: RawOutcome): string | null {
     if (!contentType.toLowerCase().startsWith(PROBLEM_CONTENT_TYPE)) {
       return `a ${status} that is not ${PROBLEM_CONTENT_TYPE} (${contentType || 'no content-type'})`
     }
+    // A body cut short by a reset can only be judged by its head.
+    if (outcome.truncated) return null
     let body: unknown
     try {
       body = JSON.parse(outcome.body.toString('utf8'))
@@ -71,7 +76,8 @@ export function judge(fuzzCase: FuzzCase, outcome: RawOutcome): string | null {
       return `a ${status} problem whose body is not JSON`
     }
     const problem = ProblemSchema.safeParse(body)
-    if (!problem.success) return `a ${status} problem the shared ProblemSchema refuses: ${problem.error.message.slice(0, 200)}`
+    if (!problem.success)
+      return `a ${status} problem the shared ProblemSchema refuses: ${problem.error.message.slice(0, 200)}`
     if (problem.data.status !== status) return `a problem saying status ${problem.data.status} sent as ${status}`
     return null
   }
@@ -83,6 +89,7 @@ export function judge(fuzzCase: FuzzCase, outcome: RawOutcome): string | null {
 
 export function record(tally: Tally, fuzzCase: FuzzCase, outcome: RawOutcome): void {
   tally.requests++
+  if (fuzzCase.mustBeRefusedBecause !== null) tally.mustRefuse++
   const key = outcome.kind === 'response' ? String(outcome.status) : 'silent'
   tally.histogram.set(key, (tally.histogram.get(key) ?? 0) + 1)
   const problem = judge(fuzzCase, outcome)

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto'
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '@xinfang/shared'
 import fc from 'fast-check'
 import { beforeAll, expect, test } from 'vitest'
-import { type Actor, type CitizenProfile, idNumberFor, isAllowed, type SignedInActor, signInCitizen, signInStaff } from './actors'
+import {
+  type Actor,
+  type CitizenProfile,
+  idNumberFor,
+  isAllowed,
+  type SignedInActor,
+  signInCitizen,
+  signInStaff,
+} from './actors'
 import { fuzzServer, seedFor } from './fuzz-env'
 import { isRecord } from './json-schema'
 import { loadOperations, type Operation } from './openapi-document'
@@ -108,7 +116,10 @@ async function seedCitizenA(): Promise<OwnedObjects> {
   if (hasOperation(operations, 'post', '/api/v1/receptions/{id}/bookings')) {
     let open: OpenSlot | undefined
     let full: OpenSlot | undefined
-    if (hasOperation(operations, 'post', '/api/v1/staff/receptions') && hasOperation(operations, 'get', '/api/v1/staff/leaders')) {
+    if (
+      hasOperation(operations, 'post', '/api/v1/staff/receptions') &&
+      hasOperation(operations, 'get', '/api/v1/staff/leaders')
+    ) {
       const roomy = await createOpenSession(server.baseUrl, leader.accessToken, now, [5])
       const tight = await createOpenSession(server.baseUrl, leader.accessToken, now + 24 * 60 * 60 * 1000, [1])
       open = { sessionId: roomy.sessionId, slotId: roomy.slotIds[0] ?? '' }
@@ -170,26 +181,34 @@ function problemCodeOf(json: unknown): string | null {
 /** A refusal must be problem+json like every other error. */
 function problemFailure(answer: ApiAnswer): string | null {
   if (answer.status < 400) return null
-  if (!answer.contentType.startsWith(PROBLEM_CONTENT_TYPE)) return `a ${answer.status} as ${answer.contentType || 'no content type'}`
+  if (!answer.contentType.startsWith(PROBLEM_CONTENT_TYPE))
+    return `a ${answer.status} as ${answer.contentType || 'no content type'}`
   return problemCodeOf(answer.json) === null ? `a ${answer.status} the shared ProblemSchema refuses` : null
 }
 
 interface Cell {
   route: string
   attacker: string
-  statuses: Map<number, number>
+  /** `404`, `403 FORBIDDEN`, `403 PROFILE_REQUIRED`… → count */
+  answers: Map<string, number>
+}
+
+function tally(cell: Cell, answer: ApiAnswer) {
+  const code = problemCodeOf(answer.json)
+  const key = answer.status === 404 || code === null ? String(answer.status) : `${answer.status} ${code}`
+  cell.answers.set(key, (cell.answers.get(key) ?? 0) + 1)
 }
 
 function formatMatrix(cells: readonly Cell[]): string {
   const names = attackers.map((actor) => actor.name)
   const routes = [...new Set(cells.map((cell) => cell.route))]
   const width = Math.max(...routes.map((route) => route.length))
-  const lines = [`${'route'.padEnd(width)}  ${names.map((name) => name.padEnd(22)).join('')}`]
+  const lines = [`${'route'.padEnd(width)}  ${names.map((name) => name.padEnd(26)).join('')}`]
   for (const route of routes) {
     const row = names.map((name) => {
       const cell = cells.find((entry) => entry.route === route && entry.attacker === name)
-      const text = cell ? [...cell.statuses].map(([status, count]) => `${status}×${count}`).join(' ') : '–'
-      return text.padEnd(22)
+      const text = cell ? [...cell.answers].map(([answer, count]) => `${answer}×${count}`).join(' ') : '–'
+      return text.padEnd(26)
     })
     lines.push(`${route.padEnd(width)}  ${row.join('')}`)
   }
@@ -212,14 +231,21 @@ function validBodyFor(operation: Operation): unknown {
 
 async function expectNoServerFailures(from: number) {
   const failures = await serverFailuresSince(server.logPath, from)
-  expect(failures.map((failure) => `${failure.status ?? ''} ${failure.method ?? ''} ${failure.path ?? ''} ${failure.message}`)).toEqual([])
+  expect(
+    failures.map(
+      (failure) => `${failure.status ?? ''} ${failure.method ?? ''} ${failure.path ?? ''} ${failure.message}`,
+    ),
+  ).toEqual([])
 }
 
 test("A's objects are visible to A, and A's petition to the petition bureau's intake desk (so the refusals below mean something)", async () => {
   const token = citizenA.accessToken
   for (const [kind, ids] of owned.ids) {
     const operation = operations.find(
-      (candidate) => candidate.method === 'get' && candidate.policy.kind !== 'staff' && new RegExp(`/${kind}s?/\\{id\\}$`).test(candidate.path),
+      (candidate) =>
+        candidate.method === 'get' &&
+        candidate.policy.kind !== 'staff' &&
+        new RegExp(`/${kind}s?/\\{id\\}$`).test(candidate.path),
     )
     if (!operation) continue
     for (const id of ids) {
@@ -230,7 +256,9 @@ test("A's objects are visible to A, and A's petition to the petition bureau's in
   const [petitionId] = owned.ids.get('petition') ?? []
   expect(petitionId).toBeDefined()
   if (petitionId && hasOperation(operations, 'get', '/api/v1/staff/petitions/{id}')) {
-    const answer = await call(server.baseUrl, 'GET', `/api/v1/staff/petitions/${petitionId}`, { token: intake.accessToken })
+    const answer = await call(server.baseUrl, 'GET', `/api/v1/staff/petitions/${petitionId}`, {
+      token: intake.accessToken,
+    })
     expect(answer.status, 'the intake desk sees the petition in its queue').toBe(200)
   }
   if (hasOperation(operations, 'get', '/api/v1/staff/receptions/{id}/bookings')) {
@@ -252,12 +280,12 @@ test("no GET route with an {id} answers citizen B, citizen C or the 人社局 ha
   expect(routes.length).toBeGreaterThan(0)
   for (const operation of routes) {
     for (const attacker of attackers) {
-      const cell: Cell = { route: operation.key, attacker: attacker.name, statuses: new Map() }
+      const cell: Cell = { route: operation.key, attacker: attacker.name, answers: new Map() }
       cells.push(cell)
       const expected = isAllowed(operation.policy, attacker) ? 404 : 403
       for (const { kind, id } of idsToTry(operation)) {
         const answer = await call(server.baseUrl, 'GET', fill(operation.path, id), { token: attacker.accessToken })
-        cell.statuses.set(answer.status, (cell.statuses.get(answer.status) ?? 0) + 1)
+        tally(cell, answer)
         const leaks = leakedSecrets(answer.text)
         const malformed = problemFailure(answer)
         if (answer.status !== expected || leaks.length > 0 || malformed) {
@@ -283,15 +311,21 @@ test("no list route shows citizen B, citizen C or the 人社局 handler any of A
     const query = operation.queryParams.some((param) => param.name === 'limit') ? '?limit=50' : ''
     for (const attacker of attackers) {
       const answer = await call(server.baseUrl, 'GET', `${operation.path}${query}`, { token: attacker.accessToken })
-      cells.push({ route: operation.key, attacker: attacker.name, statuses: new Map([[answer.status, 1]]) })
+      const cell: Cell = { route: operation.key, attacker: attacker.name, answers: new Map() }
+      tally(cell, answer)
+      cells.push(cell)
       const leaks = leakedSecrets(answer.text)
       const malformed = problemFailure(answer)
       if (answer.status >= 500 || leaks.length > 0 || malformed) {
-        failures.push(`${operation.key}${query} as ${attacker.name}: ${answer.status}${malformed ? `, ${malformed}` : ''}, showing [${leaks.join(', ')}]`)
+        failures.push(
+          `${operation.key}${query} as ${attacker.name}: ${answer.status}${malformed ? `, ${malformed}` : ''}, showing [${leaks.join(', ')}]`,
+        )
       }
     }
   }
-  process.stdout.write(`\n[ownership] list routes as others (none may show A's ids or personal data):\n${formatMatrix(cells)}\n`)
+  process.stdout.write(
+    `\n[ownership] list routes as others (none may show A's ids or personal data):\n${formatMatrix(cells)}\n`,
+  )
   expect(failures).toEqual([])
 
   // The same lists do show A's objects to A: the check above would catch a leak.
@@ -340,7 +374,7 @@ test("no POST route with an {id} lets citizen B, citizen C or the 人社局 hand
   for (const operation of routes) {
     const body = validBodyFor(operation)
     for (const attacker of attackers) {
-      const cell: Cell = { route: operation.key, attacker: attacker.name, statuses: new Map() }
+      const cell: Cell = { route: operation.key, attacker: attacker.name, answers: new Map() }
       cells.push(cell)
       const expected = isAllowed(operation.policy, attacker) ? 404 : 403
       for (const { kind, id } of idsToTry(operation)) {
@@ -349,12 +383,13 @@ test("no POST route with an {id} lets citizen B, citizen C or the 人社局 hand
           idempotencyKey: randomUUID(),
           ...(body === undefined ? {} : { body }),
         })
-        cell.statuses.set(answer.status, (cell.statuses.get(answer.status) ?? 0) + 1)
-        // A body refused by its own schema says nothing about ownership, and reveals nothing either.
-        const isValidationOnly = answer.status === 400 && problemCodeOf(answer.json) === 'VALIDATION_FAILED'
+        tally(cell, answer)
+        // Refusals about the caller (no profile) or the body say nothing about the object, and reveal nothing.
+        const code = problemCodeOf(answer.json)
+        const isAboutCaller = expected === 404 && (code === 'PROFILE_REQUIRED' || code === 'VALIDATION_FAILED')
         const leaks = leakedSecrets(answer.text)
         const malformed = problemFailure(answer)
-        if ((answer.status !== expected && !isValidationOnly) || leaks.length > 0 || malformed) {
+        if ((answer.status !== expected && !isAboutCaller) || leaks.length > 0 || malformed) {
           failures.push(
             `${operation.key} on A's ${kind} ${id} as ${attacker.name}: ${answer.status} (expected ${expected})` +
               `${leaks.length > 0 ? `, leaking ${leaks.join(', ')}` : ''}${malformed ? `, ${malformed}` : ''}: ${answer.text.slice(0, 200)}`,

@@ -23,7 +23,17 @@ export interface RawRequest {
 }
 
 export type RawOutcome =
-  | { kind: 'response'; status: number; headers: ReadonlyMap<string, string>; body: Buffer }
+  | {
+      kind: 'response'
+      status: number
+      headers: ReadonlyMap<string, string>
+      body: Buffer
+      /**
+       * The connection ended before the whole body arrived: a server that answers without reading a large request
+       * body and closes makes the kernel reset the connection while the answer is still in flight.
+       */
+      truncated?: boolean
+    }
   /** The server closed the connection or stayed silent without a complete answer (never a 5xx, never a crash). */
   | { kind: 'no-response'; reason: string }
 
@@ -140,6 +150,15 @@ function parseResponse(data: Buffer, reason: string, isHead: boolean): RawOutcom
   const head = parseHead(data)
   if (head && !head.headers.has('content-length') && !head.headers.has('transfer-encoding')) {
     return { kind: 'response', status: head.status, headers: head.headers, body: data.subarray(head.bodyStart) }
+  }
+  if (head) {
+    return {
+      kind: 'response',
+      status: head.status,
+      headers: head.headers,
+      body: data.subarray(head.bodyStart),
+      truncated: true,
+    }
   }
   return { kind: 'no-response', reason: data.length === 0 ? reason : `${reason} after ${data.length} bytes` }
 }

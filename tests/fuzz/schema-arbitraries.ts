@@ -1,5 +1,12 @@
 import fc from 'fast-check'
-import { hostileValue, NUMBER_EDGE_CASES, RawJson, repeatToLength, UNKNOWN_PROPERTY_NAMES, withOwnKey } from './hostile-values'
+import {
+  hostileValue,
+  NUMBER_EDGE_CASES,
+  RawJson,
+  repeatToLength,
+  UNKNOWN_PROPERTY_NAMES,
+  withOwnKey,
+} from './hostile-values'
 import type { JsonSchema } from './json-schema'
 
 /**
@@ -48,22 +55,24 @@ function validString(schema: JsonSchema, ctx: GenerationContext, name: string): 
   if (schema.format === 'date-time') {
     generic = fc.oneof(
       nearNow(ctx).map((ms) => new Date(ms).toISOString()),
-      schema.pattern ? fc.stringMatching(new RegExp(schema.pattern, 'u')) : fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      schema.pattern
+        ? fc.stringMatching(new RegExp(schema.pattern, 'u'))
+        : fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
     )
   } else if (schema.format === 'date') {
     generic = nearNow(ctx).map(isoDate)
   } else if (schema.pattern !== undefined) {
     const maxLength = Math.min(schema.maxLength ?? VALID_STRING_CAP, VALID_STRING_CAP)
-    generic = fc
-      .stringMatching(new RegExp(schema.pattern, 'u'), { maxLength })
-      .filter(withinLength(schema))
+    generic = fc.stringMatching(new RegExp(schema.pattern, 'u'), { maxLength }).filter(withinLength(schema))
   } else {
     const minLength = schema.minLength ?? 0
     const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? VALID_STRING_CAP, VALID_STRING_CAP))
     generic = fc.string({ unit: textUnit, minLength, maxLength }).filter(withinLength(schema))
   }
   const ids = ctx.idsFor(name)
-  return ids.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: generic }) : generic
+  return ids.length > 0
+    ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: generic })
+    : generic
 }
 
 function numberBounds(schema: JsonSchema): { min: number; max: number } {
@@ -154,9 +163,13 @@ function lengthEdges(schema: JsonSchema): number[] {
 
 function stringEdges(schema: JsonSchema, ctx: GenerationContext, name: string): fc.Arbitrary<unknown> {
   const options: fc.Arbitrary<unknown>[] = [
-    fc.tuple(fc.constantFrom(...lengthEdges(schema)), patternUnit(schema)).map(([length, unit]) => repeatToLength(unit, length)),
+    fc
+      .tuple(fc.constantFrom(...lengthEdges(schema)), patternUnit(schema))
+      .map(([length, unit]) => repeatToLength(unit, length)),
   ]
-  const named = [...(schema.enum ?? []), ...(schema.hasConst ? [schema.const] : [])].filter((v) => typeof v === 'string')
+  const named = [...(schema.enum ?? []), ...(schema.hasConst ? [schema.const] : [])].filter(
+    (v) => typeof v === 'string',
+  )
   if (named.length > 0) {
     options.push(
       fc
@@ -190,7 +203,11 @@ function stringEdges(schema: JsonSchema, ctx: GenerationContext, name: string): 
     )
   }
   const ids = ctx.idsFor(name)
-  if (ids.length > 0) options.push(fc.constantFrom(...ids).map((id) => `${id} `), fc.constantFrom(...ids).map((id) => id.toUpperCase()))
+  if (ids.length > 0)
+    options.push(
+      fc.constantFrom(...ids).map((id) => `${id} `),
+      fc.constantFrom(...ids).map((id) => id.toUpperCase()),
+    )
   return fc.oneof(...options)
 }
 
@@ -220,16 +237,23 @@ export function edgeValue(schema: JsonSchema, ctx: GenerationContext, name = '')
       return fc.constantFrom('true', 0, 1, 'yes', null)
     case 'array': {
       const items = schema.items ? validValue(schema.items, ctx, name) : fc.jsonValue({ maxDepth: 1 })
-      const counts = [schema.minItems ?? 0, (schema.minItems ?? 0) - 1, schema.maxItems ?? 50, (schema.maxItems ?? 50) + 1]
+      const counts = [
+        schema.minItems ?? 0,
+        (schema.minItems ?? 0) - 1,
+        schema.maxItems ?? 50,
+        (schema.maxItems ?? 50) + 1,
+      ]
       const byCount = fc
         .constantFrom(...counts.filter((count) => count >= 0))
         .chain((count) => fc.array(items, { minLength: count, maxLength: count }))
       const byItem = schema.items
-        ? fc.tuple(validValue(schema, ctx, name), edgeValue(schema.items, ctx, name)).map(([array, item]) =>
-            Array.isArray(array) ? [...array, item] : [item],
-          )
+        ? fc
+            .tuple(validValue(schema, ctx, name), edgeValue(schema.items, ctx, name))
+            .map(([array, item]) => (Array.isArray(array) ? [...array, item] : [item]))
         : byCount
-      const duplicated = validValue(schema, ctx, name).map((array) => (Array.isArray(array) ? [...array, ...array] : array))
+      const duplicated = validValue(schema, ctx, name).map((array) =>
+        Array.isArray(array) ? [...array, ...array] : array,
+      )
       return fc.oneof(byCount, byItem, duplicated)
     }
     case 'object': {
@@ -263,9 +287,10 @@ export function mutatedBody(schema: JsonSchema, ctx: GenerationContext): fc.Arbi
   const valid = validValue(schema, ctx).map(asRecord)
   const keys = Object.keys(schema.properties)
   const options: fc.Arbitrary<MutatedBody>[] = [
-    fc
-      .tuple(valid, fc.constantFrom(...UNKNOWN_PROPERTY_NAMES), hostileValue)
-      .map(([object, key, value]) => ({ mutation: `unknown property ${JSON.stringify(key.slice(0, 20))}`, value: withOwnKey(object, key, value) })),
+    fc.tuple(valid, fc.constantFrom(...UNKNOWN_PROPERTY_NAMES), hostileValue).map(([object, key, value]) => ({
+      mutation: `unknown property ${JSON.stringify(key.slice(0, 20))}`,
+      value: withOwnKey(object, key, value),
+    })),
     hostileValue.map((value) => ({ mutation: 'not an object', value })),
   ]
   if (schema.required.length > 0) {
@@ -279,18 +304,17 @@ export function mutatedBody(schema: JsonSchema, ctx: GenerationContext): fc.Arbi
   if (keys.length > 0) {
     const several = fc.subarray(keys, { minLength: Math.min(2, keys.length) })
     options.push(
-      fc
-        .tuple(valid, fc.constantFrom(...keys), hostileValue)
-        .map(([object, key, value]) => ({ mutation: `${key} replaced by a hostile value`, value: { ...object, [key]: value } })),
+      fc.tuple(valid, fc.constantFrom(...keys), hostileValue).map(([object, key, value]) => ({
+        mutation: `${key} replaced by a hostile value`,
+        value: { ...object, [key]: value },
+      })),
       fc
         .tuple(valid, fc.constantFrom(...keys))
         .map(([object, key]) => ({ mutation: `${key} null`, value: { ...object, [key]: null } })),
-      fc
-        .tuple(valid, several, hostileValue)
-        .map(([object, chosen, value]) => ({
-          mutation: `${chosen.join(', ')} replaced`,
-          value: { ...object, ...Object.fromEntries(chosen.map((key) => [key, value])) },
-        })),
+      fc.tuple(valid, several, hostileValue).map(([object, chosen, value]) => ({
+        mutation: `${chosen.join(', ')} replaced`,
+        value: { ...object, ...Object.fromEntries(chosen.map((key) => [key, value])) },
+      })),
     )
   }
   return fc.oneof(...options)

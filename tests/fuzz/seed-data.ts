@@ -74,7 +74,10 @@ export async function uploadPng(baseUrl: string, token: string): Promise<string>
   } catch {
     // reported below
   }
-  return expectCreated({ status: response.status, contentType: response.headers.get('content-type') ?? '', json, text }, 'the PNG upload')
+  return expectCreated(
+    { status: response.status, contentType: response.headers.get('content-type') ?? '', json, text },
+    'the PNG upload',
+  )
 }
 
 export interface Reference {
@@ -83,7 +86,10 @@ export interface Reference {
 }
 
 export async function loadReference(baseUrl: string): Promise<Reference> {
-  const [units, categories] = await Promise.all([call(baseUrl, 'GET', '/api/v1/units'), call(baseUrl, 'GET', '/api/v1/categories')])
+  const [units, categories] = await Promise.all([
+    call(baseUrl, 'GET', '/api/v1/units'),
+    call(baseUrl, 'GET', '/api/v1/categories'),
+  ])
   return { unitIds: itemIds(units.json), categoryIds: itemIds(categories.json) }
 }
 
@@ -131,7 +137,8 @@ export async function findSessions(
     for (const slot of Array.isArray(session.slots) ? session.slots : []) {
       if (!isRecord(slot) || typeof slot.id !== 'string') continue
       slotIds.push(slot.id)
-      if (isOpen && typeof slot.remaining === 'number' && slot.remaining >= 2) open.push({ sessionId: session.id, slotId: slot.id })
+      if (isOpen && typeof slot.remaining === 'number' && slot.remaining >= 2)
+        open.push({ sessionId: session.id, slotId: slot.id })
     }
   }
   return { sessionIds, slotIds, open }

@@ -314,3 +314,30 @@ test('statistics match a scenario computed by hand', async () => {
   expect(lines[0]).toContain('及时受理率')
   expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['2026-09', '2026-10', '合计'])
 })
+
+test('a reception visit is rated once after the session ends, not before', async () => {
+  const { booked, leaderIdOf, scheduleSession, sessionInput } = await import('../../test/reception-helpers')
+  context.setNow(at('2026-11-23', '08:00'))
+  const admin = await staffLogin(context, 'demo-admin')
+  const session = await scheduleSession(
+    context,
+    admin.accessToken,
+    sessionInput(await leaderIdOf(context, admin.accessToken, '陈卫东')),
+  )
+  const citizen = await citizenWithProfile(context, 'visitor')
+  const booking = await booked(context, citizen.accessToken, session.id, {
+    slotId: session.slots[0]?.id,
+    matter: '反映小区加装电梯补贴问题',
+    attendees: 1,
+  })
+  const rate = (when: number) =>
+    citizenCall(when, 'visitor', `/api/v1/bookings/${booking.id}/ratings`, { level: 'satisfied' })
+  const before = await rate(at('2026-11-26', '10:00'))
+  expect(before.status).toBe(409)
+  expect(await problemCode(before)).toBe('RATING_NOT_OPEN')
+  const after = await rate(at('2026-11-26', '15:00'))
+  expect(after.status).toBe(201)
+  expect(RatingSchema.parse(await after.json()).stage).toBe('session')
+  const twice = await rate(at('2026-11-26', '15:05'))
+  expect(await problemCode(twice)).toBe('ALREADY_RATED')
+})

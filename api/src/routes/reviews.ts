@@ -11,6 +11,7 @@ import {
   type Stats,
   StatsQuerySchema,
 } from '@xinfang/shared'
+import { rateBooking } from '../domain/reviews/rate-booking'
 import { ratePetition } from '../domain/reviews/rate-petition'
 import { requestReview } from '../domain/reviews/request-review'
 import { computeStats, EMPTY_STATS, labelsOf, rangeOf } from '../domain/statistics/compute-stats'
@@ -50,6 +51,22 @@ export function reviewRoutes(deps: AppDeps) {
     },
     async (c, { params, body }) =>
       c.json(await ratePetition(deps, c.get('principal').id, params.id, body, deps.now()), 201),
+  )
+
+  defineRoute(
+    resource,
+    {
+      method: 'post',
+      path: '/bookings/:id/ratings',
+      summary: '评价领导接访（接访结束后 30 日内，一次）',
+      tags: ['receptions'],
+      policy: 'citizen',
+      params: PetitionIdParamsSchema,
+      body: RatingCreateSchema,
+      responses: { 201: { description: '已评价', schema: RatingSchema } },
+    },
+    async (c, { params, body }) =>
+      c.json(await rateBooking(deps.database, c.get('principal').id, params.id, body, deps.now()), 201),
   )
 
   defineRoute(

@@ -171,6 +171,8 @@ export function usePetitionForm(options: PetitionFormOptions): PetitionFormModel
   const goTo = useCallback(
     (step: PetitionStep) => {
       setFormError(undefined)
+      // Once the person moves on, the "restored" notice has done its job.
+      setRestored(false)
       commit({ ...draftRef.current, step })
     },
     [commit],

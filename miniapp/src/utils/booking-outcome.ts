@@ -80,7 +80,7 @@ export function bookingFailureOf(error: unknown, mode: BookingMode): BookingFail
       return failure(
         'already_booked',
         mode === 'book' ? '您已预约过本场接访' : '您已在本场接访的预约或候补名单中',
-        withStop(problem.detail ?? problem.title) + '可在“我的预约”中查看；如需改时段，请先取消原来的预约。',
+        `${withStop(problem.detail ?? problem.title)}可在“我的预约”中查看；如需改时段，请先取消原来的预约。`,
       )
     case 'IDEMPOTENCY_KEY_REUSED':
       return failure(

@@ -28,6 +28,14 @@ export function formatShanghaiDate(iso: string, now: number): string {
   return `${year}${parts.month}月${parts.day}日 ${parts.weekday}`
 }
 
+/** `11月24日（周二）`, for a date inside a sentence ("… 前告知"), where a bare weekday would read as a new word. */
+export function formatShanghaiDay(iso: string, now: number): string {
+  const parts = shanghaiPartsOf(iso)
+  const currentYear = new Date(now + SHANGHAI_OFFSET_MS).getUTCFullYear()
+  const year = parts.year === currentYear ? '' : `${parts.year}年`
+  return `${year}${parts.month}月${parts.day}日（${parts.weekday}）`
+}
+
 /** `11月24日 09:00`, for deadlines shown in a sentence. */
 export function formatShanghaiDateTime(iso: string, now: number): string {
   const parts = shanghaiPartsOf(iso)

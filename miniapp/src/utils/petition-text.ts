@@ -6,7 +6,7 @@ import {
   type StaffActionType,
 } from '@xinfang/shared'
 import type { z } from 'zod'
-import { formatShanghaiDate, formatShanghaiDateTime } from './format'
+import { formatShanghaiDateTime, formatShanghaiDay } from './format'
 
 export type NextDeadline = NonNullable<z.infer<typeof NextDeadlineSchema>>
 
@@ -68,21 +68,21 @@ export interface DeadlineText {
 
 /** The next deadline (../shared/DOMAIN.md, "Lifecycle and deadlines") as a sentence an older person can act on. */
 export function describeNextDeadline(deadline: NextDeadline, now: number): DeadlineText {
-  const date = formatShanghaiDate(deadline.at, now)
+  const date = formatShanghaiDay(deadline.at, now)
   switch (deadline.kind) {
     case 'decide':
       return {
-        sentence: `信访部门应在 ${date} 前告知您是否受理（《信访工作条例》第二十二条）。`,
+        sentence: `信访部门应在${date}前告知您是否受理（《信访工作条例》第二十二条）。`,
         overdueAdvice: deadline.isOverdue ? '已超过告知期限。您可以向上一级信访部门反映。' : undefined,
       }
     case 'reply':
       return {
-        sentence: `承办单位应在 ${date} 前作出书面答复（《信访工作条例》第三十四条）。`,
+        sentence: `承办单位应在${date}前作出书面答复（《信访工作条例》第三十四条）。`,
         overdueAdvice: deadline.isOverdue ? '已超过答复期限。您可以向上一级信访部门反映。' : undefined,
       }
     case 'review_request':
       return {
-        sentence: `如对答复不满意，可在 ${date} 前请求上一级机关复查或复核（《信访工作条例》第三十五、三十六条）。`,
+        sentence: `如对答复不满意，可在${date}前请求上一级机关复查或复核（《信访工作条例》第三十五、三十六条）。`,
         overdueAdvice: deadline.isOverdue ? '申请复查（复核）的期限已过。' : undefined,
       }
   }

@@ -1,3 +1,6 @@
+import { ERROR_CODES, problemTypeOf } from '@xinfang/shared'
+import { ApiError } from '../services/http'
+
 /**
  * The reception booking pages. They live in the `packages/reception` subpackage (app.config.ts), loaded only when
  * first opened; the 接访预约 tab itself is in the main package, as every tab page must be.
@@ -14,3 +17,17 @@ export const RECEPTION_PAGES = {
   /** `?id=` one booking: QR code and check-in code, 取消预约. */
   booking: '/packages/reception/pages/booking/index',
 } as const
+
+/** A reception page opened without the id it needs (a broken or cut-off link): the words of a 404, and a way back. */
+export function missingParameterError(): ApiError {
+  return new ApiError(
+    {
+      type: problemTypeOf('NOT_FOUND'),
+      title: ERROR_CODES.NOT_FOUND.title,
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: '链接不完整，请返回接访安排重新选择。',
+    },
+    'http',
+  )
+}

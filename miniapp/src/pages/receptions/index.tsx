@@ -80,9 +80,7 @@ export default function ReceptionsPage() {
           ))}
           {state.data.nextCursor !== null && (
             <View className="receptions__more">
-              {schedule.moreProblem && (
-                <Text className="receptions__status-text">{schedule.moreProblem.title}</Text>
-              )}
+              {schedule.moreProblem && <Text className="receptions__status-text">{schedule.moreProblem.title}</Text>}
               <Button
                 className="receptions__button receptions__button--secondary"
                 id="receptions-more"

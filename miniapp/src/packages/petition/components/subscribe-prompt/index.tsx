@@ -12,12 +12,24 @@ const RESULT_TEXT: Partial<Record<SubscribePromptState['status'], string>> = {
  * The offer of WeChat reminders for the next steps (订阅消息). Shown only where WeChat can send them; everywhere the
  * person learns that every step also lands in the message centre.
  */
-export function SubscribePrompt({ state, onAsk }: { state: SubscribePromptState; onAsk: () => void }) {
+export function SubscribePrompt({
+  state,
+  onAsk,
+  isMessageCentre = false,
+}: {
+  state: SubscribePromptState
+  onAsk: () => void
+  /** On the message centre itself, pointing to the message centre says nothing: shown only with reminders to offer. */
+  isMessageCentre?: boolean
+}) {
   const result = RESULT_TEXT[state.status]
+  if (isMessageCentre && (state.status === 'unavailable' || state.status === 'checking')) return null
   return (
     <View className="subscribe-prompt" id="subscribe-prompt">
       <Text className="subscribe-prompt__title">办理进度提醒</Text>
-      <Text className="subscribe-prompt__text">每一步办理进展都会发到“我的信访”里的“消息中心”。</Text>
+      {!isMessageCentre && (
+        <Text className="subscribe-prompt__text">每一步办理进展都会发到“我的信访”里的“消息中心”。</Text>
+      )}
       {(state.status === 'ready' || state.status === 'asking') && (
         <>
           <Text className="subscribe-prompt__text">

@@ -110,7 +110,7 @@ export default function MessagesPage() {
             )
         }
       })()}
-      <SubscribePrompt state={subscribe.state} onAsk={subscribe.ask} />
+      <SubscribePrompt state={subscribe.state} onAsk={subscribe.ask} isMessageCentre />
     </View>
   )
 }

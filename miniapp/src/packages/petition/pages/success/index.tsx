@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { StatusPanel } from '../../../../components/status-panel'
 import { useSubscribePrompt } from '../../../../hooks/use-subscribe-prompt'
 import { session } from '../../../../services/api'
-import { formatShanghaiDate } from '../../../../utils/format'
+import { formatShanghaiDay } from '../../../../utils/format'
 import { findReceipt } from '../../../../utils/petition-draft'
 import { PETITION_PAGES, pageUrl, paramOf, TAB_PAGES } from '../../../../utils/routes'
 import { CopyRow } from '../../components/copy-row'
@@ -48,7 +48,7 @@ export default function SuccessPage() {
         <Text className="success__mark">✓</Text>
         <Text className="success__title">提交成功</Text>
         <Text className="success__text">
-          您的{PETITION_KIND_LABELS[receipt.kind]}已提交。信访部门将在 {formatShanghaiDate(receipt.decideBy, now)}{' '}
+          您的{PETITION_KIND_LABELS[receipt.kind]}已提交。信访部门将在{formatShanghaiDay(receipt.decideBy, now)}
           前告知您是否受理（《信访工作条例》第二十二条）。
         </Text>
         {receipt.areLaterEditsMissing && (

@@ -39,7 +39,11 @@ export function SlotPicker({ session, now, onBook, onJoinWaitlist }: SlotPickerP
             </View>
             {note !== undefined && <Text className="slot-picker__note">{note}</Text>}
             {offer === 'bookable' && (
-              <Button className="slot-picker__action slot-picker__book" id={`book-${slot.id}`} onClick={() => onBook(slot)}>
+              <Button
+                className="slot-picker__action slot-picker__book"
+                id={`book-${slot.id}`}
+                onClick={() => onBook(slot)}
+              >
                 预约这个时段
               </Button>
             )}

@@ -1,0 +1,76 @@
+import {
+  endOfCalendarDaysAfter,
+  RATING_WINDOW_DAYS,
+  type Rating,
+  type RatingCreate,
+  toShanghaiIso,
+} from '@xinfang/shared'
+import { and, eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { bookings, ratings, receptionSessions } from '../../db/schema'
+import { AppError } from '../../http/app-error'
+import { newId } from '../../lib/ids'
+import { appendAudit } from '../audit/audit-log'
+
+/** A reception visit is rated once, after the session has ended and within the rating window. */
+export async function rateBooking(
+  database: Database,
+  citizenId: string,
+  bookingId: string,
+  input: RatingCreate,
+  now: number,
+): Promise<Rating> {
+  return database.write(async (tx) => {
+    const [row] = await tx
+      .select({ booking: bookings, endsAt: receptionSessions.endsAt })
+      .from(bookings)
+      .innerJoin(receptionSessions, eq(receptionSessions.id, bookings.sessionId))
+      .where(and(eq(bookings.id, bookingId), eq(bookings.citizenId, citizenId)))
+      .limit(1)
+    if (!row) throw new AppError('NOT_FOUND')
+    const attended = row.booking.status === 'confirmed' || row.booking.status === 'checked_in'
+    if (!attended || now < row.endsAt || now > endOfCalendarDaysAfter(row.endsAt, RATING_WINDOW_DAYS)) {
+      throw new AppError('RATING_NOT_OPEN', { detail: '接访结束后 30 日内可以评价本次接访' })
+    }
+    const [existing] = await tx
+      .select({ id: ratings.id })
+      .from(ratings)
+      .where(and(eq(ratings.subjectKind, 'booking'), eq(ratings.subjectId, bookingId)))
+    if (existing) throw new AppError('ALREADY_RATED')
+    const id = newId(now)
+    const tags = [...new Set(input.tags ?? [])]
+    await tx.insert(ratings).values({
+      id,
+      subjectKind: 'booking',
+      subjectId: bookingId,
+      stage: 'session',
+      citizenId,
+      level: input.level,
+      comment: input.comment || null,
+      tags: JSON.stringify(tags),
+      createdAt: now,
+    })
+    await appendAudit(
+      tx,
+      {
+        actorKind: 'citizen',
+        actorId: citizenId,
+        action: 'booking.rate',
+        subjectKind: 'booking',
+        subjectId: bookingId,
+        details: { level: input.level },
+      },
+      now,
+    )
+    return {
+      id,
+      stage: 'session',
+      level: input.level,
+      comment: input.comment || null,
+      tags,
+      createdAt: toShanghaiIso(now),
+      canRequestReview: false,
+      reviewRequestBy: null,
+    }
+  })
+}

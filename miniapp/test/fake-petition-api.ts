@@ -1,0 +1,280 @@
+import type { ServerResponse } from 'node:http'
+import {
+  type AuthResult,
+  type Category,
+  type Message,
+  type PetitionCreate,
+  type PetitionCreated,
+  PetitionCreateSchema,
+  type PetitionDetail,
+  type Subscriptions,
+  TrackQuerySchema,
+  type Unit,
+} from '@xinfang/shared'
+import { type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
+
+export const CATEGORIES: Category[] = [
+  { id: 'cat_labor', code: 'labor', name: '劳动和社会保障', description: '拖欠工资、社会保险', defaultUnitId: 'unit_rsj' },
+  { id: 'cat_other', code: 'other', name: '其他', description: '以上分类都不适用的事项', defaultUnitId: 'unit_xfj' },
+]
+
+export const UNITS: Unit[] = [
+  { id: 'unit_xfj', code: 'city-xfj', name: '江城市信访局', shortName: '市信访局', kind: 'petition_bureau', parentId: null },
+  { id: 'unit_rsj', code: 'city-rsj', name: '江城市人力资源和社会保障局', shortName: '人社局', kind: 'department', parentId: null },
+]
+
+/** What goes wrong with the next `POST /api/v1/petitions`. */
+export type SubmissionFault =
+  /** 503 before anything is stored. */
+  | 'unavailable'
+  /** The petition is stored under the key, then the connection is dropped: the answer is lost. */
+  | 'answer_lost'
+  /** 409 IDEMPOTENCY_IN_FLIGHT: an earlier request with the key is still running. */
+  | 'in_flight'
+
+export interface FakePetitionApiOptions {
+  hasProfile?: boolean
+  /** Subscribe-message templates configured on the server (none: pushes are off, as in demo mode). */
+  templates?: Subscriptions['templates']
+}
+
+export interface FakePetitionApi {
+  baseUrl: string
+  requests: RecordedRequest[]
+  requestsTo(method: string, path: string): RecordedRequest[]
+  /** Petitions filed, by id, with the body that filed them. */
+  petitions: Map<string, { body: PetitionCreate; detail: PetitionDetail; queryCode: string }>
+  messages: Message[]
+  /** The next submissions meet these faults, in order. */
+  failNextSubmissions(...faults: SubmissionFault[]): void
+  /** A staff step on a petition: a timeline event and a message, as the real API records them together. */
+  recordStep(petitionId: string, step: { type: string; status: PetitionDetail['status']; message: string }): void
+  setProfile(hasProfile: boolean): void
+}
+
+const NOW = '2026-11-22T10:00:00.000+08:00'
+const DECIDE_BY = '2026-12-07T23:59:59.999+08:00'
+
+/**
+ * The citizen's petition and message routes of the API (../shared/API.md) with the behaviour the mini-program depends
+ * on: bearer tokens from the demo login, the Idempotency-Key contract of `POST /api/v1/petitions` (replay, 422 for
+ * another body, 409 while in flight), 403 PROFILE_REQUIRED, problem+json field errors with paths like `body.title`,
+ * and `/track` answering 404 for a wrong pair. A real HTTP server on 127.0.0.1, closed when the test ends.
+ */
+export async function startFakePetitionApi(options: FakePetitionApiOptions = {}): Promise<FakePetitionApi> {
+  let hasProfile = options.hasProfile ?? true
+  let issued = 0
+  const tokens = new Set<string>()
+  const keys = new Map<string, { body: string; created: PetitionCreated }>()
+  const petitions: FakePetitionApi['petitions'] = new Map()
+  const messages: Message[] = []
+  const faults: SubmissionFault[] = []
+
+  function signIn(): AuthResult {
+    issued += 1
+    const accessToken = `access-${issued}`
+    tokens.add(accessToken)
+    return {
+      accessToken,
+      refreshToken: `refresh-${issued}-${'r'.repeat(24)}`,
+      expiresIn: 900,
+      user: { id: 'citizen_1', role: 'citizen', hasProfile },
+    }
+  }
+
+  function addMessage(subjectId: string, title: string, body: string) {
+    messages.unshift({
+      id: `msg_${messages.length + 1}`,
+      at: NOW,
+      subjectKind: 'petition',
+      subjectId,
+      title,
+      body,
+      isRead: false,
+    })
+  }
+
+  function file(body: PetitionCreate): PetitionCreated {
+    const number = petitions.size + 1
+    const id = `pet_${number}`
+    const trackingNo = `XF-2026-${String(number).padStart(6, '0')}`
+    const queryCode = `QC${String(number).padStart(6, '0')}`
+    const category = CATEGORIES.find((candidate) => candidate.id === body.categoryId) ?? CATEGORIES[1]
+    const message = `您的信访事项已提交，受理编号 ${trackingNo}。信访部门将在 2026-12-07 前告知是否受理（《信访工作条例》第二十二条）。`
+    petitions.set(id, {
+      body,
+      queryCode,
+      detail: {
+        id,
+        trackingNo,
+        kind: body.kind,
+        category: { id: category?.id ?? 'cat_other', name: category?.name ?? '其他' },
+        title: body.title,
+        status: 'submitted',
+        submittedAt: NOW,
+        nextDeadline: { kind: 'decide', label: '告知是否受理', at: DECIDE_BY, isOverdue: false },
+        content: body.content,
+        address: body.address ?? null,
+        targetUnit: null,
+        handlingUnit: { id: 'unit_xfj', name: '江城市信访局' },
+        attachments: [],
+        timeline: [{ at: NOW, type: 'submitted', message }],
+        deadlines: { decideBy: DECIDE_BY },
+        canWithdraw: true,
+      },
+    })
+    addMessage(id, '信访事项已提交', message)
+    return { id, trackingNo, queryCode, status: 'submitted', submittedAt: NOW, deadlines: { decideBy: DECIDE_BY } }
+  }
+
+  function submit(request: RecordedRequest, response: ServerResponse) {
+    const key = request.headers['idempotency-key']
+    if (typeof key !== 'string' || key === '') return sendProblem(response, 'IDEMPOTENCY_KEY_REQUIRED')
+    const fault = faults.shift()
+    if (fault === 'in_flight') return sendProblem(response, 'IDEMPOTENCY_IN_FLIGHT')
+    if (fault === 'unavailable') return sendProblem(response, 'SERVICE_UNAVAILABLE')
+    if (!hasProfile) return sendProblem(response, 'PROFILE_REQUIRED')
+    const parsed = PetitionCreateSchema.safeParse(JSON.parse(request.body || 'null'))
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((issue) => ({
+        path: ['body', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      }))
+      return sendJson(
+        response,
+        400,
+        { type: 'urn:xinfang:problem:validation-failed', title: '提交的内容不符合要求', status: 400, code: 'VALIDATION_FAILED', errors },
+        'application/problem+json',
+      )
+    }
+    const canonical = JSON.stringify(parsed.data)
+    const stored = keys.get(key)
+    if (stored) {
+      if (stored.body !== canonical) return sendProblem(response, 'IDEMPOTENCY_KEY_REUSED')
+      response.setHeader('Idempotent-Replayed', 'true')
+      return sendJson(response, 201, stored.created)
+    }
+    const created = file(parsed.data)
+    keys.set(key, { body: canonical, created })
+    if (fault === 'answer_lost') {
+      response.socket?.destroy()
+      return
+    }
+    sendJson(response, 201, created)
+  }
+
+  function handle(request: RecordedRequest, response: ServerResponse) {
+    const url = new URL(request.url, 'http://fake')
+    const route = `${request.method} ${url.pathname}`
+    if (route === 'POST /api/v1/auth/demo') return sendJson(response, 200, signIn())
+    if (route === 'GET /api/v1/categories') return sendJson(response, 200, { items: CATEGORIES, nextCursor: null })
+    if (route === 'GET /api/v1/units') return sendJson(response, 200, { items: UNITS, nextCursor: null })
+    if (route === 'GET /api/v1/track') {
+      const query = TrackQuerySchema.safeParse(Object.fromEntries(url.searchParams))
+      const found = [...petitions.values()].find(
+        (petition) =>
+          query.success &&
+          petition.detail.trackingNo === query.data.trackingNo &&
+          petition.queryCode === query.data.queryCode,
+      )
+      if (!found) return sendProblem(response, 'NOT_FOUND', '受理编号或查询码不正确，请核对后再试')
+      const { detail } = found
+      return sendJson(response, 200, {
+        trackingNo: detail.trackingNo,
+        kind: detail.kind,
+        category: detail.category,
+        status: detail.status,
+        submittedAt: detail.submittedAt,
+        deadlines: detail.deadlines,
+        nextDeadline: detail.nextDeadline,
+        timeline: detail.timeline,
+      })
+    }
+
+    const token = request.headers.authorization?.replace(/^Bearer /, '')
+    if (token === undefined || !tokens.has(token)) return sendProblem(response, 'UNAUTHENTICATED')
+
+    if (route === 'GET /api/v1/me') {
+      const profile = hasProfile
+        ? { realName: '王*', idNumber: '110105********002X', phone: '137****2222', address: '江城市东湖区解放路12号' }
+        : null
+      return sendJson(response, 200, { id: 'citizen_1', role: 'citizen', profile })
+    }
+    if (route === 'POST /api/v1/petitions') return submit(request, response)
+    if (route === 'GET /api/v1/petitions') {
+      const items = [...petitions.values()].reverse().map(({ detail }) => ({
+        id: detail.id,
+        trackingNo: detail.trackingNo,
+        kind: detail.kind,
+        category: detail.category,
+        title: detail.title,
+        status: detail.status,
+        submittedAt: detail.submittedAt,
+        nextDeadline: detail.nextDeadline,
+      }))
+      return sendJson(response, 200, { items, nextCursor: null })
+    }
+    if (route === 'GET /api/v1/messages') {
+      const unreadCount = messages.filter((message) => !message.isRead).length
+      const limit = Number(url.searchParams.get('limit') ?? 20)
+      const start = Number(url.searchParams.get('cursor') ?? 0)
+      const page = messages.slice(start, start + limit)
+      const nextCursor = start + limit < messages.length ? String(start + limit) : null
+      return sendJson(response, 200, { items: page, nextCursor, unreadCount })
+    }
+    if (route === 'GET /api/v1/subscriptions') {
+      return sendJson(response, 200, { templates: options.templates ?? [], credits: [] })
+    }
+    const read = /^POST \/api\/v1\/messages\/([\w-]+)\/read$/.exec(route)
+    if (read) {
+      const message = messages.find((candidate) => candidate.id === read[1])
+      if (!message) return sendProblem(response, 'NOT_FOUND')
+      message.isRead = true
+      return sendJson(response, 200, message)
+    }
+    const detail = /^GET \/api\/v1\/petitions\/([\w-]+)$/.exec(route)
+    if (detail) {
+      const petition = petitions.get(detail[1] ?? '')
+      return petition ? sendJson(response, 200, petition.detail) : sendProblem(response, 'NOT_FOUND')
+    }
+    const withdraw = /^POST \/api\/v1\/petitions\/([\w-]+)\/withdraw$/.exec(route)
+    if (withdraw) {
+      const petition = petitions.get(withdraw[1] ?? '')
+      if (!petition) return sendProblem(response, 'NOT_FOUND')
+      if (!petition.detail.canWithdraw) return sendProblem(response, 'INVALID_TRANSITION')
+      petition.detail = {
+        ...petition.detail,
+        status: 'withdrawn',
+        canWithdraw: false,
+        nextDeadline: null,
+        timeline: [...petition.detail.timeline, { at: NOW, type: 'withdrawn', message: '您已撤回该信访事项。' }],
+      }
+      return sendJson(response, 200, petition.detail)
+    }
+    return sendProblem(response, 'NOT_FOUND')
+  }
+
+  const server = await startTestServer(handle)
+  return {
+    baseUrl: server.baseUrl,
+    requests: server.requests,
+    requestsTo: (method, path) =>
+      server.requests.filter((request) => request.method === method && request.url.split('?')[0] === path),
+    petitions,
+    messages,
+    failNextSubmissions: (...next) => faults.push(...next),
+    recordStep(petitionId, step) {
+      const petition = petitions.get(petitionId)
+      if (!petition) throw new Error(`no petition ${petitionId}`)
+      petition.detail = {
+        ...petition.detail,
+        status: step.status,
+        timeline: [...petition.detail.timeline, { at: NOW, type: step.type, message: step.message }],
+      }
+      addMessage(petitionId, `信访事项${step.type === 'accept' ? '受理' : '进展'}`, step.message)
+    },
+    setProfile(value) {
+      hasProfile = value
+    },
+  }
+}

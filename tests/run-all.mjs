@@ -96,6 +96,7 @@ if (built) {
 }
 vitestLayer('5 fault (crash and restart)', '@xinfang/tests', ['--config', 'vitest.fault.config.ts'])
 vitestLayer('6 load (booking contention)', '@xinfang/tests', ['--config', 'vitest.load.config.ts'])
+vitestLayer('7 hostile input (fuzz)', '@xinfang/tests', ['--config', 'vitest.fuzz.config.ts'])
 if (built && browserReady) {
   vitestLayer('4 H5 end-to-end (Chromium)', '@xinfang/tests', ['--config', 'vitest.e2e.config.ts'])
 } else {

@@ -117,6 +117,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
         { 'retry-after': '5' },
       )
     }
+    if (isClientDisconnect(error)) {
+      // The client stopped sending part-way: nobody will read this answer, and it is not the server's fault.
+      deps.logger.info('request body aborted by the client', { requestId: requestIdValue })
+      return problemResponse(problemOf('MALFORMED_REQUEST', { requestId: requestIdValue }))
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED'
       return problemResponse(problemOf(code, { requestId: requestIdValue }))
@@ -146,4 +151,13 @@ function accessLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     })
   }
+}
+
+/** Errors that mean the client went away mid-request (Node reports an aborted body as `aborted`). */
+function isClientDisconnect(error: unknown): boolean {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = 'code' in current ? current.code : undefined
+    if (current.message === 'aborted' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return true
+  }
+  return false
 }

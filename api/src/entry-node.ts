@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { join, relative } from 'node:path'
-import { serve } from '@hono/node-server'
+import type { Duplex } from 'node:stream'
+import { getRequestListener, RequestError } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
 import { createLocalAttachmentStorage } from './domain/attachments/storage'
@@ -11,6 +13,7 @@ import { closeLapsedPetitions } from './domain/reviews/close-lapsed'
 import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
+import { problemOf, problemResponse } from './http/problem'
 import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
 import { prepareDatabase } from './prepare'
@@ -47,7 +50,19 @@ async function main(): Promise<void> {
     hasWeb ? { web: serveStatic({ root: config.webRoot }) } : {},
   )
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  // Requests too broken to become a Request (a Host header with a bad port, say) get the same problem+json
+  // shape as everything else rather than the adapter's bare 400.
+  const listener = getRequestListener(app.fetch, {
+    errorHandler: (error) => {
+      const isClientFault = error instanceof RequestError
+      if (!isClientFault) logger.error('request failed before routing', { error: String(error) })
+      return problemResponse(problemOf(isClientFault ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR'))
+    },
+  })
+  const server = createServer(listener)
+  server.listen(config.port, config.host, () => {
+    const address = server.address()
+    const info = { port: typeof address === 'object' && address !== null ? address.port : config.port }
     logger.info('listening', { host: config.host, port: info.port, mode: config.mode })
     const origin = `http://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`
     const weapp = relative(process.cwd(), `${config.webRoot}/../weapp`) || '.'
@@ -72,6 +87,21 @@ async function main(): Promise<void> {
     outboxWorker = startOutboxWorker(
       { config, database, logger, wechat, now: Date.now, afterCommit },
       { intervalMs: config.outbox.intervalMs, leaseMs: config.outbox.leaseMs },
+    )
+  })
+
+  // Requests Node's HTTP parser refuses (bad framing, control characters in headers, oversized headers) never
+  // reach the app; answer them in the same problem+json shape instead of Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    const problem = problemOf(error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST')
+    const body = JSON.stringify(problem)
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     )
   })
 

@@ -14,13 +14,33 @@ import {
 import { type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
 
 export const CATEGORIES: Category[] = [
-  { id: 'cat_labor', code: 'labor', name: '劳动和社会保障', description: '拖欠工资、社会保险', defaultUnitId: 'unit_rsj' },
+  {
+    id: 'cat_labor',
+    code: 'labor',
+    name: '劳动和社会保障',
+    description: '拖欠工资、社会保险',
+    defaultUnitId: 'unit_rsj',
+  },
   { id: 'cat_other', code: 'other', name: '其他', description: '以上分类都不适用的事项', defaultUnitId: 'unit_xfj' },
 ]
 
 export const UNITS: Unit[] = [
-  { id: 'unit_xfj', code: 'city-xfj', name: '江城市信访局', shortName: '市信访局', kind: 'petition_bureau', parentId: null },
-  { id: 'unit_rsj', code: 'city-rsj', name: '江城市人力资源和社会保障局', shortName: '人社局', kind: 'department', parentId: null },
+  {
+    id: 'unit_xfj',
+    code: 'city-xfj',
+    name: '江城市信访局',
+    shortName: '市信访局',
+    kind: 'petition_bureau',
+    parentId: null,
+  },
+  {
+    id: 'unit_rsj',
+    code: 'city-rsj',
+    name: '江城市人力资源和社会保障局',
+    shortName: '人社局',
+    kind: 'department',
+    parentId: null,
+  },
 ]
 
 /** What goes wrong with the next `POST /api/v1/petitions`. */
@@ -31,6 +51,8 @@ export type SubmissionFault =
   | 'answer_lost'
   /** 409 IDEMPOTENCY_IN_FLIGHT: an earlier request with the key is still running. */
   | 'in_flight'
+  /** 400 naming `body.attachmentIds`: an uploaded file is no longer usable. */
+  | 'attachment_gone'
 
 export interface FakePetitionApiOptions {
   hasProfile?: boolean
@@ -45,6 +67,8 @@ export interface FakePetitionApi {
   /** Petitions filed, by id, with the body that filed them. */
   petitions: Map<string, { body: PetitionCreate; detail: PetitionDetail; queryCode: string }>
   messages: Message[]
+  /** A petition filed earlier by the signed-in citizen. */
+  seedPetition(body: PetitionCreate): PetitionCreated
   /** The next submissions meet these faults, in order. */
   failNextSubmissions(...faults: SubmissionFault[]): void
   /** A staff step on a petition: a timeline event and a message, as the real API records them together. */
@@ -134,6 +158,20 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     if (fault === 'in_flight') return sendProblem(response, 'IDEMPOTENCY_IN_FLIGHT')
     if (fault === 'unavailable') return sendProblem(response, 'SERVICE_UNAVAILABLE')
     if (!hasProfile) return sendProblem(response, 'PROFILE_REQUIRED')
+    if (fault === 'attachment_gone') {
+      return sendJson(
+        response,
+        400,
+        {
+          type: 'urn:xinfang:problem:validation-failed',
+          title: '提交的内容不符合要求，请检查后重试',
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          errors: [{ path: 'body.attachmentIds', message: '附件不存在或已用于其他信访事项，请重新上传' }],
+        },
+        'application/problem+json',
+      )
+    }
     const parsed = PetitionCreateSchema.safeParse(JSON.parse(request.body || 'null'))
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({
@@ -143,7 +181,13 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       return sendJson(
         response,
         400,
-        { type: 'urn:xinfang:problem:validation-failed', title: '提交的内容不符合要求', status: 400, code: 'VALIDATION_FAILED', errors },
+        {
+          type: 'urn:xinfang:problem:validation-failed',
+          title: '提交的内容不符合要求',
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          errors,
+        },
         'application/problem+json',
       )
     }
@@ -262,6 +306,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       server.requests.filter((request) => request.method === method && request.url.split('?')[0] === path),
     petitions,
     messages,
+    seedPetition: file,
     failNextSubmissions: (...next) => faults.push(...next),
     recordStep(petitionId, step) {
       const petition = petitions.get(petitionId)

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http'
 import {
   type Booking,
+  type BookingCreate,
   BookingCreateSchema,
   type ErrorCode,
   type ReceptionSession,
+  type ReceptionSlot,
   toShanghaiIso,
   type WaitlistEntry,
 } from '@xinfang/shared'
@@ -34,6 +36,10 @@ export interface FakeReceptionApi {
   /** The next `count` requests to any path answer with this problem before doing anything. */
   refuseNext(count: number, code: ErrorCode, detail?: string): void
   setProfile(hasProfile: boolean): void
+  /** A booking made earlier, as if through the API: seats taken. */
+  seedBooking(sessionId: string, slotId: string, body?: Partial<BookingCreate>): Booking
+  /** A place on a waiting list made earlier. */
+  seedWaitlistEntry(sessionId: string, slotId: string, position: number): WaitlistEntry
 }
 
 const CITIZEN = 'citizen_1'
@@ -65,6 +71,28 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
     place: session.place,
     status: 'published' as const,
   })
+
+  /** Takes the seats and records a confirmed (or, where the session screens bookings, pending) booking. */
+  function makeBooking(session: ReceptionSession, slot: ReceptionSlot, body: BookingCreate): Booking {
+    made += 1
+    slot.remaining -= body.attendees
+    const booking: Booking = {
+      id: `bk_${made}`,
+      status: session.requiresConfirmation ? 'pending' : 'confirmed',
+      session: summaryOf(session),
+      slot: { id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt },
+      attendees: body.attendees,
+      matter: body.matter,
+      petitionId: body.petitionId ?? null,
+      checkInCode: 'ABCDEFGHJK',
+      statusReason: null,
+      cancellableUntil: session.bookingClosesAt,
+      checkedInAt: null,
+      createdAt: toShanghaiIso(Date.now()),
+    }
+    bookings.set(booking.id, booking)
+    return booking
+  }
 
   function handle(request: RecordedRequest, response: ServerResponse) {
     const path = request.url.split('?')[0] ?? ''
@@ -163,12 +191,11 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
           (booking) => booking.session.id === session.id && ['pending', 'confirmed'].includes(booking.status),
         )
         if (holds) return sendProblem(response, 'BOOKING_EXISTS', '您已预约过本场接访，如需更改时段请先取消原预约')
-        made += 1
-        const createdAt = toShanghaiIso(Date.now())
         if (operation === 'waitlist') {
           if (slot.remaining >= parsed.data.attendees) {
             return sendProblem(response, 'INVALID_TRANSITION', '该时段尚有名额，请直接预约')
           }
+          made += 1
           const entry: WaitlistEntry = {
             id: `wl_${made}`,
             status: 'waiting',
@@ -177,7 +204,7 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
             attendees: parsed.data.attendees,
             position: 1,
             bookingId: null,
-            createdAt,
+            createdAt: toShanghaiIso(Date.now()),
           }
           waitlist.set(entry.id, entry)
           if (typeof key === 'string') keys.set(keyId, { body: fingerprint, status: 201, answer: entry })
@@ -186,22 +213,7 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
         if (slot.remaining < parsed.data.attendees) {
           return sendProblem(response, 'SLOT_FULL', '该时段名额已满，可选择其他时段或加入候补')
         }
-        slot.remaining -= parsed.data.attendees
-        const booking: Booking = {
-          id: `bk_${made}`,
-          status: session.requiresConfirmation ? 'pending' : 'confirmed',
-          session: summaryOf(session),
-          slot: { id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt },
-          attendees: parsed.data.attendees,
-          matter: parsed.data.matter,
-          petitionId: parsed.data.petitionId ?? null,
-          checkInCode: 'ABCDEFGHJK',
-          statusReason: null,
-          cancellableUntil: session.bookingClosesAt,
-          checkedInAt: null,
-          createdAt,
-        }
-        bookings.set(booking.id, booking)
+        const booking = makeBooking(session, slot, parsed.data)
         keys.set(keyId, { body: fingerprint, status: 201, answer: booking })
         if (answersToLose > 0) {
           answersToLose -= 1
@@ -262,6 +274,30 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
     },
     setProfile(value) {
       hasProfile = value
+    },
+    seedBooking(sessionId, slotId, body = {}) {
+      const session = sessions.get(sessionId)
+      const slot = session?.slots.find((candidate) => candidate.id === slotId)
+      if (!session || !slot) throw new Error(`no slot ${slotId} in session ${sessionId}`)
+      return makeBooking(session, slot, { slotId, matter: '拖欠工资', attendees: 1, ...body })
+    },
+    seedWaitlistEntry(sessionId, slotId, position) {
+      const session = sessions.get(sessionId)
+      const slot = session?.slots.find((candidate) => candidate.id === slotId)
+      if (!session || !slot) throw new Error(`no slot ${slotId} in session ${sessionId}`)
+      made += 1
+      const entry: WaitlistEntry = {
+        id: `wl_${made}`,
+        status: 'waiting',
+        session: summaryOf(session),
+        slot: { id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt },
+        attendees: 1,
+        position,
+        bookingId: null,
+        createdAt: toShanghaiIso(Date.now()),
+      }
+      waitlist.set(entry.id, entry)
+      return entry
     },
   }
 }

@@ -9,3 +9,16 @@ export function routeRequestsTo(baseUrl: string): void {
   const request = Taro.request
   vi.spyOn(Taro, 'request').mockImplementation((option) => request({ ...option, url: baseUrl + option.url }))
 }
+
+/** Records navigation instead of performing it: jsdom has no Taro router. */
+export function recordNavigation() {
+  const visited: string[] = []
+  const record = (option: { url: string }) => {
+    visited.push(option.url)
+    return Promise.resolve({ errMsg: 'ok' })
+  }
+  vi.spyOn(Taro, 'navigateTo').mockImplementation(record)
+  vi.spyOn(Taro, 'redirectTo').mockImplementation(record)
+  vi.spyOn(Taro, 'switchTab').mockImplementation(record)
+  return visited
+}

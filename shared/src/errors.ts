@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: '提交的内容不符合要求，请检查后重试' },
   MALFORMED_JSON: { status: 400, title: '请求内容不是有效的 JSON' },
+  MALFORMED_REQUEST: { status: 400, title: '请求格式不正确' },
   ID_NUMBER_INVALID: { status: 400, title: '身份证号码校验未通过，请核对后重新填写' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, title: '缺少 Idempotency-Key 请求头' },
   UNAUTHENTICATED: { status: 401, title: '请先登录' },
@@ -30,6 +31,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '不支持的文件或内容类型' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '该 Idempotency-Key 已用于另一份不同的请求' },
   RATE_LIMITED: { status: 429, title: '操作过于频繁，请稍后再试' },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: '请求头过大' },
   WECHAT_RATE_LIMITED: { status: 429, title: '微信登录繁忙，请稍后再试' },
   INTERNAL_ERROR: { status: 500, title: '服务暂时出现问题，请稍后再试' },
   SERVICE_UNAVAILABLE: { status: 503, title: '服务暂时不可用，请稍后再试' },

@@ -101,6 +101,12 @@ export interface SeedPlan {
 }
 
 export const QUERY_CODE_POOL = 1024
+
+/**
+ * Rows of the first this many citizens of a seed have their content encrypted bound to their own id (the rest carry
+ * pooled envelopes, see seed-worker.ts), so any of them may be read back through the API.
+ */
+export const BOUND_CITIZENS = 1000
 const QUERY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 
 /** The j-th pooled query code: 8 characters of the API's own alphabet. */
@@ -249,73 +255,89 @@ export interface SeededRow {
   event: EventInsert
 }
 
-/** Row g of the plan, with the content still in plain text (the caller encrypts it, bound to the row's id). */
-export function seededRow(plan: SeedPlan, citizenIds: readonly string[], g: number): SeededRow {
-  const random = randomFor(g * 2_654_435_761 + plan.count)
-  const at = submittedAtOf(plan, g)
-  const ageDays = (plan.now - at) / DAY_MS
-  const kindRoll = random()
-  const kind: PetitionKind =
-    kindRoll < 0.6 ? 'complaint' : kindRoll < 0.75 ? 'suggestion' : kindRoll < 0.9 ? 'inquiry' : 'report'
+/**
+ * Makes row g of the plan, with the content still in plain text (the caller encrypts it, bound to the row's id).
+ * Deadlines and dates depend only on the Shanghai day of submission and the rows come in time order, so they are
+ * computed with the shared rules once per day.
+ */
+export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (g: number) => SeededRow {
   const otherCategories = plan.categories.filter((category) => category.code !== 'discipline')
-  const category =
-    kind === 'report'
-      ? (plan.categories.find((c) => c.code === 'discipline') ?? pick(plan.categories, random()))
-      : pick(otherCategories.length > 0 ? otherCategories : plan.categories, random())
-  const status = weighted(ageDays <= 15 ? RECENT : ageDays <= 90 ? IN_HAND : SETTLED, random())
-  const intake = kind === 'report' ? plan.disciplineUnitId : plan.intakeUnitId
-  const isDecided = !['submitted', 'not_accepted', 'withdrawn'].includes(status)
-  const acceptedAt = isDecided ? at + 3 * DAY_MS : null
-  const isReplied = !['submitted', 'not_accepted', 'withdrawn', 'accepted', 'in_progress', 'transferred'].includes(
-    status,
-  )
-  const repliedAt = isReplied && acceptedAt !== null ? acceptedAt + 30 * DAY_MS : null
-  const closedAt = status === 'closed' || status === 'finalized' ? (repliedAt ?? at) + 45 * DAY_MS : null
-  const citizenId = citizenIds[g % citizenIds.length]
-  if (citizenId === undefined) throw new Error('a seed needs citizens')
-  const id = uuidV7At(at)
-  const trackingNo = trackingNoOf(plan, g)
-  const decideBy = deadlineAfter(at, NATIONAL_PROFILE.decide)
-  const message = `您的${PETITION_KIND_LABELS[kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${shanghaiDateOf(decideBy)} 前告知是否受理（《信访工作条例》第二十二条）。`
-  const title = pick(TITLES, random())
-  return {
-    petition: {
-      id,
-      trackingNo,
-      queryCodeHash: queryCodeOf(plan, g).hash,
-      citizenId,
-      kind,
-      categoryId: category.id,
-      title,
-      addressEnc: null,
-      targetUnitId: null,
-      handlingUnitId: isDecided ? (kind === 'report' ? plan.disciplineUnitId : category.defaultUnitId) : intake,
-      status,
-      version: 1 + (isDecided ? 1 : 0) + (isReplied ? 1 : 0) + (closedAt === null ? 0 : 1),
-      submittedAt: at,
-      decideBy,
-      acceptedAt,
-      replyBy: acceptedAt === null ? null : deadlineAfter(acceptedAt, NATIONAL_PROFILE.reply),
-      repliedAt,
-      closedAt,
-      possibleRepeatOfId: null,
-      deadlineProfile: NATIONAL_PROFILE.id,
-      extendedDays: 0,
-      externalBody: null,
-      overdueSince: null,
-      lastSupervisedAt: null,
-      updatedAt: closedAt ?? repliedAt ?? acceptedAt ?? at,
-    },
-    content: `${title}。${pick(CONTENTS, random())}`,
-    event: {
-      id: uuidV7At(at),
-      petitionId: id,
-      at,
-      type: 'submitted',
-      publicMessage: message,
-      internalNote: null,
-      actorKind: 'citizen',
-      actorId: citizenId,
-    },
+  const choosable = otherCategories.length > 0 ? otherCategories : plan.categories
+  const discipline = plan.categories.find((category) => category.code === 'discipline')
+  let day = Number.NaN
+  let decideBy = 0
+  let decideDate = ''
+  let replyBy = 0
+  return (g) => {
+    const random = randomFor(g * 2_654_435_761 + plan.count)
+    const at = submittedAtOf(plan, g)
+    const dayOfAt = Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS)
+    if (dayOfAt !== day) {
+      day = dayOfAt
+      decideBy = deadlineAfter(at, NATIONAL_PROFILE.decide)
+      decideDate = shanghaiDateOf(decideBy)
+      // Acceptance is three days after submission: rows submitted on one day share their reply limit too.
+      replyBy = deadlineAfter(at + 3 * DAY_MS, NATIONAL_PROFILE.reply)
+    }
+    const ageDays = (plan.now - at) / DAY_MS
+    const kindRoll = random()
+    const kind: PetitionKind =
+      kindRoll < 0.6 ? 'complaint' : kindRoll < 0.75 ? 'suggestion' : kindRoll < 0.9 ? 'inquiry' : 'report'
+    const category = kind === 'report' ? (discipline ?? pick(plan.categories, random())) : pick(choosable, random())
+    const status = weighted(ageDays <= 15 ? RECENT : ageDays <= 90 ? IN_HAND : SETTLED, random())
+    const intake = kind === 'report' ? plan.disciplineUnitId : plan.intakeUnitId
+    const isDecided = status !== 'submitted' && status !== 'not_accepted' && status !== 'withdrawn'
+    const acceptedAt = isDecided ? at + 3 * DAY_MS : null
+    const isReplied = isDecided && status !== 'accepted' && status !== 'in_progress' && status !== 'transferred'
+    const repliedAt = isReplied && acceptedAt !== null ? acceptedAt + 30 * DAY_MS : null
+    const closedAt = status === 'closed' || status === 'finalized' ? (repliedAt ?? at) + 45 * DAY_MS : null
+    const citizenId = citizenIds[g % citizenIds.length]
+    if (citizenId === undefined) throw new Error('a seed needs citizens')
+    const id = uuidV7At(at)
+    const trackingNo = trackingNoOf(plan, g)
+    const title = pick(TITLES, random())
+    return {
+      petition: {
+        id,
+        trackingNo,
+        queryCodeHash: queryCodeOf(plan, g).hash,
+        citizenId,
+        kind,
+        categoryId: category.id,
+        title,
+        addressEnc: null,
+        targetUnitId: null,
+        handlingUnitId: isDecided ? (kind === 'report' ? plan.disciplineUnitId : category.defaultUnitId) : intake,
+        status,
+        version: 1 + (isDecided ? 1 : 0) + (isReplied ? 1 : 0) + (closedAt === null ? 0 : 1),
+        submittedAt: at,
+        decideBy,
+        acceptedAt,
+        replyBy: acceptedAt === null ? null : replyBy,
+        repliedAt,
+        closedAt,
+        possibleRepeatOfId: null,
+        deadlineProfile: NATIONAL_PROFILE.id,
+        extendedDays: 0,
+        externalBody: null,
+        overdueSince: null,
+        lastSupervisedAt: null,
+        updatedAt: closedAt ?? repliedAt ?? acceptedAt ?? at,
+      },
+      content: `${title}。${pick(CONTENTS, random())}`,
+      event: {
+        id: uuidV7At(at),
+        petitionId: id,
+        at,
+        type: 'submitted',
+        publicMessage: `您的${PETITION_KIND_LABELS[kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`,
+        internalNote: null,
+        actorKind: 'citizen',
+        actorId: citizenId,
+      },
+    }
   }
 }
+
+/** Asia/Shanghai has had no daylight saving since 1991: a fixed UTC+8. */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000

@@ -26,7 +26,10 @@ export interface InsertShape<Row> {
   keys: readonly (keyof Row & string)[]
   /** `INSERT INTO "t" ("a", "b") VALUES (?, ?)`: one row per statement, values in `keys` order. */
   valuesSql: string
-  /** `INSERT INTO "t" (...) SELECT value ->> 0, … FROM json_each(?)`: many rows, one JSON array argument. */
+  /**
+   * `INSERT INTO "t" (...) SELECT value ->> 0, … FROM json_each(CAST(? AS TEXT))`: many rows, one argument — a
+   * JSON array of arrays, as a string or as its UTF-8 bytes (bytes would otherwise be taken for JSONB).
+   */
   jsonSql: string
   /** The row's values in column order, as libSQL binds them (booleans as 0/1, as drizzle stores them). */
   argsOf(row: Row): SqlValue[]
@@ -38,7 +41,7 @@ export function insertShape<Row>(table: ColumnsOf<Row> & object, keys: readonly 
   return {
     keys,
     valuesSql: `INSERT INTO "${name}" (${columns}) VALUES (${keys.map(() => '?').join(', ')})`,
-    jsonSql: `INSERT INTO "${name}" (${columns}) SELECT ${keys.map((_, index) => `value ->> ${index}`).join(', ')} FROM json_each(?)`,
+    jsonSql: `INSERT INTO "${name}" (${columns}) SELECT ${keys.map((_, index) => `value ->> ${index}`).join(', ')} FROM json_each(CAST(? AS TEXT))`,
     argsOf: (row) => keys.map((key) => toSqlValue(row[key])),
   }
 }

@@ -118,12 +118,6 @@ export function isAllowed(policy: Policy, actor: Actor): boolean {
   }
 }
 
-/** The status a refused actor gets: 401 without a usable identity, 403 with the wrong one. */
-export function refusalStatus(policy: Policy, actor: Actor): 401 | 403 | null {
-  if (isAllowed(policy, actor)) return null
-  return actor.kind === 'anonymous' ? 401 : 403
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Forged and damaged tokens
 // ---------------------------------------------------------------------------------------------------------------
@@ -242,10 +236,3 @@ export function authorizationVariants(secret: Uint8Array, real: SignedInActor, n
     },
   ]
 }
-
-/** Header values Node's own HTTP parser refuses before the application sees them. */
-export const PROTOCOL_BREAKING_AUTHORIZATIONS: readonly string[] = [
-  'Bearer a\u0001b',
-  'Bearer \u007f',
-  `Bearer ${'A'.repeat(20 * 1024)}`,
-]

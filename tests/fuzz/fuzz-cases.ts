@@ -4,7 +4,7 @@ import { malformedBodies, RawJson, serverJsonView, toJsonText } from './hostile-
 import { type JsonSchema, schemaViolation } from './json-schema'
 import { BOUNDARY, type FormPart, HOSTILE_FILES, multipartBody, tinyPdf, tinyPng } from './multipart'
 import type { Operation } from './openapi-document'
-import type { FuzzCase } from './oracle'
+import type { FuzzCase, Refusal } from './oracle'
 import type { RawRequest } from './raw-http'
 import { edgeValue, type GenerationContext, mutatedBody, validValue } from './schema-arbitraries'
 
@@ -142,16 +142,22 @@ function validParts(operation: Operation, actor: Actor, world: FuzzWorld): fc.Ar
   })
 }
 
-function roleRefusal(operation: Operation, actor: Actor): string | null {
-  return isAllowed(operation.policy, actor) ? null : `${actor.name} may not call a ${operation.policy.kind} route`
+const refuse = (reason: string, ...statuses: number[]): Refusal => ({ reason, statuses })
+
+/** The policy is enforced before anything else: 401 without an identity, 403 with the wrong one. */
+function roleRefusal(operation: Operation, actor: Actor): Refusal | null {
+  if (isAllowed(operation.policy, actor)) return null
+  return refuse(`${actor.name} may not call a ${operation.policy.kind} route`, actor.kind === 'anonymous' ? 401 : 403)
 }
 
-/** Why the server must refuse this JSON body, or null when the document has no objection to it. */
-function jsonBodyRefusal(schema: JsonSchema, bytes: Uint8Array): string | null {
+const forgedRefusal = (variant: AuthorizationVariant) => refuse(`the token is unusable (${variant.label})`, 401)
+
+/** Why the server must refuse this JSON body (400), or null when the document has no objection to it. */
+function jsonBodyRefusal(schema: JsonSchema, bytes: Uint8Array): Refusal | null {
   const view = serverJsonView(bytes)
-  if (!view.parsed) return 'the body is not JSON'
+  if (!view.parsed) return refuse('the body is not JSON', 400)
   const broken = schemaViolation(schema, view.value)
-  return broken ? `the body breaks its schema (${broken})` : null
+  return broken ? refuse(`the body breaks its schema (${broken})`, 400) : null
 }
 
 function withHeader(
@@ -163,7 +169,7 @@ function withHeader(
   return value === null ? kept : [...kept, [name, value]]
 }
 
-function firstOf(...reasons: Array<string | null>): string | null {
+function firstOf(...reasons: Array<Refusal | null>): Refusal | null {
   return reasons.find((reason) => reason !== null) ?? null
 }
 
@@ -229,7 +235,7 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
         onEdges = true
       }
       const parts: Parts = { ...base, pathValues, query: edgeQuery ? queryEdges.flat() : base.query }
-      let bodyRefusal: string | null = null
+      let bodyRefusal: Refusal | null = null
       if (body && jsonSchema) {
         parts.body = utf8(toJsonText(body.value))
         bodyRefusal = jsonBodyRefusal(jsonSchema, parts.body)
@@ -243,7 +249,10 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
         operation: operation.key,
         actor: actor.name,
         request: toRequest(operation, parts),
-        mustBeRefusedBecause: firstOf(roleRefusal(operation, actor), bodyRefusal),
+        // An empty segment leads to no route (or to another one of the same path): routing answers first.
+        refusal: Object.values(pathValues).includes('')
+          ? refuse('a path parameter is empty, so no route matches', 404, 405)
+          : firstOf(roleRefusal(operation, actor), bodyRefusal),
       }
     })
 }
@@ -440,19 +449,25 @@ const IDEMPOTENCY_VARIANTS: readonly IdempotencyVariant[] = [
 interface Spoiled {
   label: string
   parts: Parts
-  /** Why the spoiled request must be refused, or null. */
-  refusal: string | null
-  /** Whether the actor's own token is still the one sent (so a role refusal still applies). */
-  keepsActorToken: boolean
+  /** How the spoiled request must be refused, or null. */
+  refusal: Refusal | null
+  /**
+   * Whether the policy still decides first: the actor's own token is sent, and the path still leads to the route
+   * (a hostile path may lead anywhere, a public route included).
+   */
+  keepsRoleRefusal: boolean
   mayStaySilent?: boolean
 }
 
 function uploadVariants(
   field: string,
-): ReadonlyArray<{ label: string; body: Uint8Array; contentType: string | null; refusal: string | null }> {
+): ReadonlyArray<{ label: string; body: Uint8Array; contentType: string | null; refusal: Refusal | null }> {
   const multipart = `multipart/form-data; boundary=${BOUNDARY}`
-  const notAFile = 'the upload is not a JPEG, PNG or PDF file'
-  const variants: Array<{ label: string; body: Uint8Array; contentType: string | null; refusal: string | null }> = [
+  const notAFile = refuse('the upload is not a JPEG, PNG or PDF file', 400, 415)
+  const noFile = refuse('there is no file in the file field', 400)
+  const unreadable = refuse('the multipart body cannot be read', 400)
+  const notMultipart = refuse('the body is not multipart', 415)
+  const variants: Array<{ label: string; body: Uint8Array; contentType: string | null; refusal: Refusal | null }> = [
     {
       label: 'valid PDF',
       body: uploadOf(field, PDF, 'letter.pdf', 'application/pdf'),
@@ -529,13 +544,13 @@ function uploadVariants(
       label: 'file under another field name',
       body: uploadOf(`${field}s`, PNG),
       contentType: multipart,
-      refusal: 'there is no file field',
+      refusal: noFile,
     },
     {
       label: 'the file field as text',
       body: multipartBody([{ name: field, data: utf8('not a file') }]),
       contentType: multipart,
-      refusal: 'the file field carries no file',
+      refusal: noFile,
     },
     {
       label: 'two files',
@@ -550,13 +565,13 @@ function uploadVariants(
       label: 'no boundary parameter',
       body: uploadOf(field, PNG),
       contentType: 'multipart/form-data',
-      refusal: 'the multipart body cannot be read',
+      refusal: unreadable,
     },
     {
       label: 'another boundary',
       body: uploadOf(field, PNG),
       contentType: 'multipart/form-data; boundary=other',
-      refusal: 'the multipart body cannot be read',
+      refusal: unreadable,
     },
     {
       label: 'unterminated',
@@ -568,21 +583,21 @@ function uploadVariants(
       label: '1000 text parts and no file',
       body: multipartBody(Array.from({ length: 1_000 }, (_, i) => ({ name: `f${i}`, data: utf8('x') }))),
       contentType: multipart,
-      refusal: 'there is no file field',
+      refusal: noFile,
     },
     {
       label: 'an 11 MB file',
       body: uploadOf(field, new Uint8Array(11 * 1024 * 1024).fill(0x41), 'big.png'),
       contentType: multipart,
-      refusal: 'the file is larger than 10 MB',
+      refusal: refuse('the file is larger than 10 MB', 413),
     },
     {
       label: 'JSON instead of a form',
       body: utf8('{"file":"x"}'),
       contentType: 'application/json',
-      refusal: 'the body is not multipart',
+      refusal: notMultipart,
     },
-    { label: 'no content type', body: uploadOf(field, PNG), contentType: null, refusal: 'the body is not multipart' },
+    { label: 'no content type', body: uploadOf(field, PNG), contentType: null, refusal: notMultipart },
   ]
   return variants
 }
@@ -599,8 +614,8 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       fc.tuple(base, fc.constantFrom(...authorizations)).map(([parts, variant]) => ({
         label: `Authorization: ${variant.label}`,
         parts: { ...parts, headers: withHeader(parts.headers, 'Authorization', variant.value) },
-        refusal: variant.isForged && !isPublic ? `the token is unusable (${variant.label})` : null,
-        keepsActorToken: false,
+        refusal: variant.isForged && !isPublic ? forgedRefusal(variant) : null,
+        keepsRoleRefusal: false,
       })),
     )
   }
@@ -613,9 +628,9 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
         refusal: jsonSchema
           ? jsonBodyRefusal(jsonSchema, raw.bytes)
           : operation.body?.kind === 'multipart'
-            ? 'the body is not multipart'
+            ? refuse('the body is not multipart', 415)
             : null,
-        keepsActorToken: true,
+        keepsRoleRefusal: true,
       })),
     ),
   )
@@ -632,8 +647,10 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
             headers: withHeader(parts.headers, 'Content-Type', contentType),
           },
           refusal:
-            jsonSchema && NON_JSON_CONTENT_TYPES.includes(contentType) ? 'the body is not declared as JSON' : null,
-          keepsActorToken: true,
+            jsonSchema && NON_JSON_CONTENT_TYPES.includes(contentType)
+              ? refuse('the body is not declared as JSON', 415)
+              : null,
+          keepsRoleRefusal: true,
         })),
     )
   }
@@ -644,15 +661,16 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       parts: { ...parts, headers: [...withHeader(parts.headers, 'Idempotency-Key', null), ...variant.headers] },
       refusal:
         variant.isOutsideContract && requiresIdempotencyKey(operation)
-          ? 'the Idempotency-Key is missing or longer than 255'
+          ? refuse('the Idempotency-Key is missing or longer than 255', 400)
           : null,
-      keepsActorToken: true,
+      keepsRoleRefusal: true,
     })),
     base.map((parts) => ({
       label: 'Content-Length of a terabyte',
       parts: { ...parts, body: parts.body ?? utf8(parts.validText), contentLength: 999_999_999_999 },
-      refusal: operation.body ? 'the declared body is larger than any limit' : null,
-      keepsActorToken: true,
+      refusal: operation.body ? refuse('the declared body is larger than any limit', 413) : null,
+      // The body limit is enforced before the policy.
+      keepsRoleRefusal: false,
       // Without a body limit on a route, a server may wait for the promised bytes.
       mayStaySilent: operation.body === null,
     })),
@@ -671,7 +689,7 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
           label: `path ${name} = ${JSON.stringify(value.slice(0, 40))}`,
           parts: { ...parts, pathValues: { ...parts.pathValues, [name]: value } },
           refusal: null,
-          keepsActorToken: true,
+          keepsRoleRefusal: false,
         })),
     )
   }
@@ -681,7 +699,7 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
       label: `path: ${mutation.label}`,
       parts: { ...parts, targetMutation: mutation.apply },
       refusal: null,
-      keepsActorToken: true,
+      keepsRoleRefusal: false,
     })),
   )
 
@@ -694,7 +712,7 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
         label: `query ${pairs.map(([n, v]) => `${n.slice(0, 20)}=${v.slice(0, 20)}`).join('&')}`,
         parts: { ...parts, query: [...parts.query, ...pairs.map(([n, v]): [string, string] => [n, v])] },
         refusal: null,
-        keepsActorToken: true,
+        keepsRoleRefusal: true,
       })),
     fc.tuple(base, fc.constantFrom(...HOSTILE_HEADERS)).map(([parts, extra]) => ({
       label: `headers ${extra.map(([n, v]) => `${n}: ${v.slice(0, 30)}`).join(', ')}`,
@@ -706,7 +724,7 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
         ],
       },
       refusal: null,
-      keepsActorToken: true,
+      keepsRoleRefusal: true,
     })),
   )
 
@@ -721,7 +739,7 @@ function spoilers(operation: Operation, actor: Actor, world: FuzzWorld): fc.Arbi
           headers: withHeader(parts.headers, 'Content-Type', variant.contentType),
         },
         refusal: variant.refusal,
-        keepsActorToken: true,
+        keepsRoleRefusal: true,
       })),
     )
   }
@@ -742,7 +760,7 @@ export function tokenSweep(operation: Operation, actor: Actor, world: FuzzWorld,
     operation: operation.key,
     actor: actor.name,
     request: toRequest(operation, { ...parts, headers: withHeader(parts.headers, 'Authorization', variant.value) }),
-    mustBeRefusedBecause: variant.isForged && !isPublic ? `the token is unusable (${variant.label})` : null,
+    refusal: variant.isForged && !isPublic ? forgedRefusal(variant) : null,
   }))
 }
 
@@ -756,7 +774,7 @@ export function hostileCases(operation: Operation, actor: Actor, world: FuzzWorl
       operation: operation.key,
       actor: actor.name,
       request: mutate ? { ...request, target: mutate(request.target) } : request,
-      mustBeRefusedBecause: firstOf(spoiled.keepsActorToken ? roleRefusal(operation, actor) : null, spoiled.refusal),
+      refusal: firstOf(spoiled.keepsRoleRefusal ? roleRefusal(operation, actor) : null, spoiled.refusal),
       ...(spoiled.mayStaySilent ? { mayStaySilent: true } : {}),
     }
   })

@@ -7,6 +7,23 @@ import { encodeRequest, type RawOutcome, type RawRequest, sendRaw } from './raw-
  * request that no correct server may accept (a body outside its schema, a forged token, a forbidden role).
  */
 
+/** Why a request must be refused, and with which statuses. */
+export interface Refusal {
+  reason: string
+  statuses: readonly number[]
+}
+
+/**
+ * Statuses that may come first whatever else is wrong: the body limit is checked before anything else, and a
+ * rate limit may answer any request.
+ */
+const BODY_LIMIT_BYTES = 1024 * 1024
+function alwaysAllowed(request: FuzzCase['request']): number[] {
+  const declared = typeof request.contentLength === 'number' ? request.contentLength : 0
+  const size = Math.max(declared, request.body?.length ?? 0, request.raw?.length ?? 0)
+  return size > BODY_LIMIT_BYTES ? [413, 429] : [429]
+}
+
 export interface FuzzCase {
   family: string
   /** What was done to the request, for people reading a failure. */
@@ -14,8 +31,8 @@ export interface FuzzCase {
   operation: string
   actor: string
   request: RawRequest
-  /** Why a 2xx would be wrong, or null when any non-5xx answer is acceptable. */
-  mustBeRefusedBecause: string | null
+  /** How a correct server must refuse the request, or null when any answer below 500 is acceptable. */
+  refusal: Refusal | null
   /** The request announced more body than it sent: the server may rightly wait, and the client gives up. */
   mayStaySilent?: boolean
 }
@@ -59,37 +76,49 @@ function describeOutcome(outcome: RawOutcome): string {
 
 /** The first rule the answer breaks, or null. */
 export function judge(fuzzCase: FuzzCase, outcome: RawOutcome): string | null {
-  if (outcome.kind === 'no-response') return fuzzCase.mayStaySilent ? null : 'the connection ended without an answer'
+  if (outcome.kind === 'no-response') {
+    // A server may answer a large upload before reading it and close; the reset can swallow the answer.
+    const isLarge = (fuzzCase.request.body?.length ?? 0) > BODY_LIMIT_BYTES
+    return fuzzCase.mayStaySilent || isLarge ? null : 'the connection ended without an answer'
+  }
   const { status } = outcome
   if (status >= 500) return `a ${status} answer`
   if (status >= 400) {
-    const contentType = outcome.headers.get('content-type') ?? ''
-    if (!contentType.toLowerCase().startsWith(PROBLEM_CONTENT_TYPE)) {
-      return `a ${status} that is not ${PROBLEM_CONTENT_TYPE} (${contentType || 'no content-type'})`
-    }
-    // A body cut short by a reset can only be judged by its head.
-    if (outcome.truncated) return null
-    let body: unknown
-    try {
-      body = JSON.parse(outcome.body.toString('utf8'))
-    } catch {
-      return `a ${status} problem whose body is not JSON`
-    }
-    const problem = ProblemSchema.safeParse(body)
-    if (!problem.success)
-      return `a ${status} problem the shared ProblemSchema refuses: ${problem.error.message.slice(0, 200)}`
-    if (problem.data.status !== status) return `a problem saying status ${problem.data.status} sent as ${status}`
-    return null
+    const broken = problemFailure(outcome)
+    if (broken) return broken
   }
-  if (status >= 200 && status < 300 && fuzzCase.mustBeRefusedBecause !== null) {
-    return `accepted (${status}) although ${fuzzCase.mustBeRefusedBecause}`
+  const { refusal } = fuzzCase
+  if (refusal && !refusal.statuses.includes(status) && !alwaysAllowed(fuzzCase.request).includes(status)) {
+    return `answered ${status} where ${refusal.statuses.join(' or ')} is due: ${refusal.reason}`
   }
+  return null
+}
+
+/** What is wrong with a 4xx that should be an RFC 9457 problem, or null. */
+function problemFailure(outcome: Extract<RawOutcome, { kind: 'response' }>): string | null {
+  const { status } = outcome
+  const contentType = outcome.headers.get('content-type') ?? ''
+  if (!contentType.toLowerCase().startsWith(PROBLEM_CONTENT_TYPE)) {
+    return `a ${status} that is not ${PROBLEM_CONTENT_TYPE} (${contentType || 'no content-type'})`
+  }
+  // A body cut short by a reset can only be judged by its head.
+  if (outcome.truncated) return null
+  let body: unknown
+  try {
+    body = JSON.parse(outcome.body.toString('utf8'))
+  } catch {
+    return `a ${status} problem whose body is not JSON`
+  }
+  const problem = ProblemSchema.safeParse(body)
+  if (!problem.success)
+    return `a ${status} problem the shared ProblemSchema refuses: ${problem.error.message.slice(0, 200)}`
+  if (problem.data.status !== status) return `a problem saying status ${problem.data.status} sent as ${status}`
   return null
 }
 
 export function record(tally: Tally, fuzzCase: FuzzCase, outcome: RawOutcome): void {
   tally.requests++
-  if (fuzzCase.mustBeRefusedBecause !== null) tally.mustRefuse++
+  if (fuzzCase.refusal !== null) tally.mustRefuse++
   const key = outcome.kind === 'response' ? String(outcome.status) : 'silent'
   tally.histogram.set(key, (tally.histogram.get(key) ?? 0) + 1)
   const problem = judge(fuzzCase, outcome)

@@ -28,7 +28,7 @@ import {
   submitPetition,
   uploadPng,
 } from './seed-data'
-import { serverFailuresSince, serverLogLength } from './server-log'
+import { formatServerFailure, serverFailuresSince, serverLogLength } from './server-log'
 
 /*
  * The route-by-role ownership matrix (issue 8): citizen A makes real data — a petition with an upload, a booking,
@@ -230,12 +230,7 @@ function validBodyFor(operation: Operation): unknown {
 }
 
 async function expectNoServerFailures(from: number) {
-  const failures = await serverFailuresSince(server.logPath, from)
-  expect(
-    failures.map(
-      (failure) => `${failure.status ?? ''} ${failure.method ?? ''} ${failure.path ?? ''} ${failure.message}`,
-    ),
-  ).toEqual([])
+  expect((await serverFailuresSince(server.logPath, from)).map(formatServerFailure)).toEqual([])
 }
 
 test("A's objects are visible to A, and A's petition to the petition bureau's intake desk (so the refusals below mean something)", async () => {

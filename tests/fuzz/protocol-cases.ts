@@ -21,13 +21,11 @@ export interface ProtocolTarget {
 
 function request(target: ProtocolTarget, extra: Partial<RawRequest>): RawRequest {
   const headers: Array<[string, string]> = target.token ? [['Authorization', `Bearer ${target.token}`]] : []
+  if (target.method === 'POST') headers.push(['Content-Type', 'application/json'])
   return {
     method: target.method,
     target: target.path,
-    headers: [
-      ...headers,
-      ...(target.method === 'POST' ? ([['Content-Type', 'application/json']] as Array<[string, string]>) : []),
-    ],
+    headers,
     ...(target.method === 'POST' ? { body: bytes('{}') } : {}),
     ...extra,
   }
@@ -209,7 +207,7 @@ export function protocolCases(target: ProtocolTarget, port: number): FuzzCase[] 
     operation: target.operation,
     actor: target.actor,
     request: sent,
-    mustBeRefusedBecause: null,
+    refusal: null,
     ...(mayStaySilent ? { mayStaySilent } : {}),
   }))
 }

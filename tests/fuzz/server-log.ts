@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isRecord } from './json-schema'
 
-/** One JSON line of the API's log that says something went wrong on the server's side. */
+/** A request the server itself logged with a 5xx status or an error, its log lines joined by request id. */
 export interface ServerFailure {
-  line: number
   requestId: string | undefined
   method: string | undefined
   path: string | undefined
   status: number | undefined
-  message: string
+  errors: string[]
 }
 
 /** How many lines the copied log has now: a test reads only what came after. */
@@ -17,36 +16,69 @@ export function serverLogLength(logPath: string): number {
   return readFileSync(logPath, 'utf8').split('\n').length - 1
 }
 
+function entriesOf(text: string, from: number): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .slice(from)
+    .flatMap((line) => {
+      if (!line.startsWith('{')) return []
+      try {
+        const entry: unknown = JSON.parse(line)
+        return isRecord(entry) ? [entry] : []
+      } catch {
+        return []
+      }
+    })
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
+
 /**
- * Requests the server itself logged with a 5xx status, and errors it logged, from line `from` on. Waits for the
- * global setup to copy the latest lines first.
+ * What went wrong on the server's side from line `from` on: requests logged with a 5xx (answered or not — a
+ * client that hung up never sees it) and errors, one entry per request. Waits for the global setup to copy the
+ * latest lines first.
  */
 export async function serverFailuresSince(logPath: string, from: number): Promise<ServerFailure[]> {
   await sleep(400)
-  const lines = readFileSync(logPath, 'utf8').split('\n')
-  const failures: ServerFailure[] = []
-  for (let index = from; index < lines.length; index++) {
-    const line = lines[index] ?? ''
-    if (!line.startsWith('{')) continue
-    let entry: unknown
-    try {
-      entry = JSON.parse(line)
-    } catch {
-      continue
+  const failures = new Map<string, ServerFailure>()
+  const failureOf = (requestId: string | undefined, line: number) => {
+    const key = requestId ?? `line ${line}`
+    const failure = failures.get(key) ?? {
+      requestId,
+      method: undefined,
+      path: undefined,
+      status: undefined,
+      errors: [],
     }
-    if (!isRecord(entry)) continue
-    const status = typeof entry.status === 'number' ? entry.status : undefined
-    const isFailure = (status !== undefined && status >= 500) || entry.level === 'error'
-    if (!isFailure) continue
-    const error = isRecord(entry.error) ? entry.error : {}
-    failures.push({
-      line: index,
-      requestId: typeof entry.requestId === 'string' ? entry.requestId : undefined,
-      method: typeof entry.method === 'string' ? entry.method : undefined,
-      path: typeof entry.path === 'string' ? entry.path : undefined,
-      status,
-      message: `${String(entry.msg)}${typeof error.message === 'string' ? `: ${error.message}` : ''}`,
-    })
+    failures.set(key, failure)
+    return failure
   }
-  return failures
+  const entries = entriesOf(readFileSync(logPath, 'utf8'), from)
+  const erroneous = new Set(
+    entries
+      .filter((entry) => entry.level === 'error' || (typeof entry.status === 'number' && entry.status >= 500))
+      .map((entry) => text(entry.requestId)),
+  )
+  for (const [line, entry] of entries.entries()) {
+    const requestId = text(entry.requestId)
+    if (!erroneous.has(requestId)) continue
+    if (requestId === undefined && entry.level !== 'error') continue
+    const failure = failureOf(requestId, line)
+    if (entry.msg === 'request') {
+      failure.method = text(entry.method)
+      failure.path = text(entry.path)
+      failure.status = typeof entry.status === 'number' ? entry.status : undefined
+    } else if (entry.level === 'error') {
+      const error = isRecord(entry.error) ? text(entry.error.message) : undefined
+      failure.errors.push(`${String(entry.msg)}${error ? `: ${error.replaceAll('\n', ' ').slice(0, 300)}` : ''}`)
+    }
+  }
+  return [...failures.values()]
+}
+
+export function formatServerFailure(failure: ServerFailure): string {
+  return (
+    `✗ the server logged ${failure.status ?? 'an error'} for ${failure.method ?? '?'} ${failure.path ?? '?'} ` +
+    `(request ${failure.requestId ?? '?'})${failure.errors.length > 0 ? `: ${failure.errors.join('; ')}` : ''}`
+  )
 }

@@ -16,17 +16,11 @@ import {
   SubscriptionsSchema,
 } from '@xinfang/shared'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { tinyPng } from '../../api/test/fixtures/files'
 import { type FakeWeChat, startFakeWeChat } from '../../api/test/fake-wechat-server'
+import { tinyPng } from '../../api/test/fixtures/files'
 import { type RunningApi, startApi } from '../support/api-server'
 import { assertWeappBuild, isRecord } from '../support/weapp-build'
-import {
-  callbackApi,
-  launchWeapp,
-  type RecordedRequest,
-  type WeappApp,
-  type WeappPage,
-} from '../support/weapp-harness'
+import { callbackApi, launchWeapp, type RecordedRequest, type WeappApp, type WeappPage } from '../support/weapp-harness'
 
 const APP_ID = 'wx-xinfang-petition-test'
 const PROGRESS_TEMPLATE_ID = 'tmpl-petition-progress-1'
@@ -246,6 +240,13 @@ test('a citizen fills the steps, finds the draft again after the app is killed, 
   await detail.waitForText('已受理')
   expect(detail.text()).toContain('受理（《信访工作条例》第二十二条）')
   expect(detail.text()).toContain('第三十四条')
+
+  // The same step waits in the message centre, unread until opened.
+  const messages = await app.navigateTo('/packages/petition/pages/messages/index')
+  await messages.waitForSelector('#message-list')
+  expect(messages.text()).toContain('有 2 条未读消息')
+  expect(messages.text()).toContain('信访事项受理')
+  expect(messages.text()).toContain('您的信访事项已由江城市信访局受理（《信访工作条例》第二十二条）')
   expect(requestsTo(app.requests, 'POST', '/api/v1/petitions')).toHaveLength(1)
 })
 
@@ -275,9 +276,7 @@ test('a submission that gets no answer is sent again with the same Idempotency-K
   const attempts = requestsTo(app.requests, 'POST', '/api/v1/petitions')
   // The one HTTP client retried the unanswered call itself before giving up, always with the draft's key.
   expect(attempts.length).toBeGreaterThan(1)
-  expect(new Set(attempts.map((entry) => entry.requestHeader['idempotency-key']))).toEqual(
-    new Set([keyOf(keptDraft)]),
-  )
+  expect(new Set(attempts.map((entry) => entry.requestHeader['idempotency-key']))).toEqual(new Set([keyOf(keptDraft)]))
   expect(attempts.filter((entry) => entry.statusCode === 201)).toHaveLength(1)
   const list = await fetch(`${api.baseUrl}/api/v1/petitions`, {
     headers: { authorization: attempts[0]?.requestHeader.authorization ?? '' },

@@ -1,6 +1,6 @@
 import { STAFF_ROLE_LABELS, type StaffRole } from '@xinfang/shared'
 import type { Context } from 'hono'
-import { loadStaffStanding } from '../domain/auth/staff-standing'
+import { citizenExists, loadStaffStanding } from '../domain/auth/staff-standing'
 import { type Principal, verifyAccessToken } from '../domain/auth/tokens'
 import { AppError } from './app-error'
 import type { AppDeps, AppEnv } from './context'
@@ -55,6 +55,9 @@ export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<Ap
     throw new AppError('UNAUTHENTICATED')
   }
 
+  if (principal.kind === 'citizen' && !(await citizenExists(deps, principal.id))) {
+    throw new AppError('UNAUTHENTICATED', { detail: '账号不存在，请重新登录' })
+  }
   if (principal.kind === 'staff') {
     const standing = await loadStaffStanding(deps, principal.id)
     if (!standing?.isActive || standing.unitId !== principal.unitId || standing.role !== principal.role) {

@@ -101,7 +101,13 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: '请求内容须为 application/json' })
   }
-  const text = await c.req.text()
+  let text: string
+  try {
+    text = await c.req.text()
+  } catch {
+    // The client stopped sending part-way (connection dropped, broken chunking): nothing to parse.
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body', message: '请求内容不完整，请重新提交' }] })
+  }
   try {
     return JSON.parse(text)
   } catch {

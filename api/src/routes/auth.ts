@@ -10,12 +10,19 @@ import { refreshSession } from '../domain/auth/refresh-session'
 import { revokeByRefreshToken } from '../domain/auth/sessions'
 import { demoOpenid, signInCitizen } from '../domain/auth/sign-in-citizen'
 import { signInStaff } from '../domain/auth/sign-in-staff'
+import { AppError } from '../http/app-error'
+import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
+import { createRateLimiter } from '../lib/rate-limit'
+
+/** Sign-ins with usernames that do not exist, per caller address and minute: typos pass, enumeration does not. */
+export const UNKNOWN_USERNAME_ATTEMPTS_PER_MINUTE = 20
 
 export function authRoutes(deps: AppDeps) {
   const resource = createResource(deps)
   const tokenOptions = () => ({ tokenSecret: deps.keyring.tokenSecret, now: deps.now() })
+  const unknownUsernamesByAddress = createRateLimiter(UNKNOWN_USERNAME_ATTEMPTS_PER_MINUTE, 60_000)
 
   defineRoute(
     resource,
@@ -106,9 +113,26 @@ export function authRoutes(deps: AppDeps) {
       responses: { 200: { description: '登录成功', schema: AuthResultSchema } },
     },
     async (c, { body }) => {
+      // Every attempt costs a PBKDF2 derivation. Known accounts are throttled per account (five failures lock
+      // it); attempts on usernames that do not exist are bounded per caller address, so nobody can keep the CPU
+      // busy by cycling through invented names.
+      const address = clientAddressOf(c)
+      const onUnknownUsername = () => {
+        const wait = unknownUsernamesByAddress.hit(address, deps.now())
+        if (wait > 0) {
+          throw new AppError('RATE_LIMITED', {
+            detail: '登录尝试过于频繁，请稍后再试',
+            headers: { 'retry-after': String(wait) },
+          })
+        }
+      }
       c.header('cache-control', 'no-store')
       return c.json(
-        await signInStaff(deps.database, body, { ...tokenOptions(), allowDemoAccounts: deps.config.mode === 'demo' }),
+        await signInStaff(deps.database, body, {
+          ...tokenOptions(),
+          allowDemoAccounts: deps.config.mode === 'demo',
+          onUnknownUsername,
+        }),
         200,
       )
     },

@@ -204,7 +204,9 @@ export function usePetitionForm(options: PetitionFormOptions): PetitionFormModel
         setPendingItems((items) => items.filter((kept) => kept.key !== item.key))
         const uploaded: UploadedAttachment = { id: stored.id, mime: stored.mime, size: stored.size, name: item.name }
         commit({ ...draftRef.current, attachments: [...draftRef.current.attachments, uploaded] })
-        setErrors((current) => (current.attachmentIds === undefined ? current : { ...current, attachmentIds: undefined }))
+        setErrors((current) =>
+          current.attachmentIds === undefined ? current : { ...current, attachmentIds: undefined },
+        )
       } catch (error) {
         const { message, canRetry } = uploadProblemOf(error)
         setPendingItems((items) =>
@@ -253,7 +255,7 @@ export function usePetitionForm(options: PetitionFormOptions): PetitionFormModel
   const retryUpload = useCallback(
     async (key: string) => {
       const item = pendingRef.current.find((kept) => kept.key === key)
-      if (!item || item.status !== 'failed' || !item.canRetry) return
+      if (item?.status !== 'failed' || !item.canRetry) return
       const retry = { key, status: 'uploading' as const, name: item.name, size: item.size, file: item.file }
       setPendingItems((items) => items.map((kept) => (kept.key === key ? retry : kept)))
       await uploadOne(retry)
@@ -294,8 +296,8 @@ export function usePetitionForm(options: PetitionFormOptions): PetitionFormModel
       return
     }
     if (pendingRef.current.some((item) => item.status === 'failed')) {
-      setFormError('有材料没有上传成功，请重新上传或删除后再提交。')
       goTo('attachments')
+      setFormError('有材料没有上传成功，请重新上传或删除后再提交。')
       return
     }
     setErrors({})
@@ -368,7 +370,11 @@ export function usePetitionForm(options: PetitionFormOptions): PetitionFormModel
       setSubmitStatus('正在核对之前的提交…')
       for (const earlier of bodiesToRecover(draftRef.current, body)) {
         try {
-          return { created: await send(earlier, draftRef.current.idempotencyKey), body: earlier, isEarlierVersion: true }
+          return {
+            created: await send(earlier, draftRef.current.idempotencyKey),
+            body: earlier,
+            isEarlierVersion: true,
+          }
         } catch (error) {
           if (submissionFailureOf(error) === 'key_reused') continue
           showFailure(error)

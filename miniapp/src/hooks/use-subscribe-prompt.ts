@@ -41,10 +41,13 @@ export function useSubscribePrompt(options: SubscribePromptOptions): {
   )
   const optionsRef = useRef(options)
   optionsRef.current = options
+  const requestRef = useRef(request)
+  requestRef.current = request
+  const canAsk = request !== null
   const keys = options.keys.join(',')
 
   useEffect(() => {
-    if (!request) return
+    if (!canAsk) return
     let isCurrent = true
     const wanted = new Set(keys.split(','))
     ;(optionsRef.current.load ?? fetchSubscriptions)().then(
@@ -63,13 +66,14 @@ export function useSubscribePrompt(options: SubscribePromptOptions): {
     return () => {
       isCurrent = false
     }
-  }, [request, keys])
+  }, [canAsk, keys])
 
   const stateRef = useRef(state)
   stateRef.current = state
 
   const ask = useCallback(() => {
     const current = stateRef.current
+    const request = requestRef.current
     if (!request || current.status !== 'ready') return
     const { templateIds } = current
     // No await before this call: WeChat shows the prompt only inside the tap's own handling.
@@ -96,7 +100,7 @@ export function useSubscribePrompt(options: SubscribePromptOptions): {
         }
         setState({ status: 'ready', templateIds, note: '没能打开微信提醒设置，请再点一次。' })
       })
-  }, [request])
+  }, [])
 
   return { state, ask }
 }

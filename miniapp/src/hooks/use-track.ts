@@ -1,4 +1,4 @@
-import { type TrackResult, TrackQuerySchema } from '@xinfang/shared'
+import { TrackQuerySchema, type TrackResult } from '@xinfang/shared'
 import { useCallback, useRef, useState } from 'react'
 import { trackPetition } from '../services/petitions'
 import { problemFromError } from '../utils/problem'
@@ -11,7 +11,8 @@ export type TrackState =
   | { status: 'found'; result: TrackResult; checkedAt: number }
   | { status: 'failed'; message: string }
 
-export const TRACK_NOT_FOUND_MESSAGE = '受理编号或查询码不正确，请核对后再试。两者都在提交成功的页面上，也可以在“我的信访”中找到。'
+export const TRACK_NOT_FOUND_MESSAGE =
+  '受理编号或查询码不正确，请核对后再试。两者都在提交成功的页面上，也可以在“我的信访”中找到。'
 export const TRACK_RATE_LIMITED_MESSAGE = '查询次数太多了，请等几分钟后再查。'
 
 /** What a failed `/track` means, in words: a wrong pair (404), too many tries (429), or the network. */

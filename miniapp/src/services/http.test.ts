@@ -4,7 +4,14 @@ import { expect, test } from 'vitest'
 import { z } from 'zod'
 import { receptionSessionAt } from '../../test/fixtures'
 import { sendJson, sendProblem, startTestServer } from '../../test/test-server'
-import { ApiError, createHttpClient, type HttpClientOptions, NETWORK_ERROR_TITLE } from './http'
+import {
+  type AccessTokenSource,
+  ApiError,
+  createHttpClient,
+  type HttpClientOptions,
+  NETWORK_ERROR_TITLE,
+  type UploadFunction,
+} from './http'
 
 const PingSchema = z.object({ ok: z.literal(true) })
 
@@ -204,4 +211,137 @@ test('a POST carries the Idempotency-Key it was given, the same one on every ret
   expect(server.requests.map((request) => request.headers['idempotency-key'])).toEqual(['booking-7f3a', 'booking-7f3a'])
   expect(server.requests[0]?.headers['content-type']).toContain('application/json')
   expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ slotId: 'slot_1', matter: '工资拖欠', attendees: 1 })
+})
+
+// ——— uploads ———
+
+const AttachmentLikeSchema = z.object({ id: z.string(), mime: z.string(), size: z.number() })
+
+/**
+ * Taro.uploadFile as the platforms do it: the file at `filePath` (here, bytes the test holds) sent as one
+ * multipart/form-data part, the answer handed back as text with its status, whatever the status.
+ */
+function uploadFrom(files: Record<string, string>): UploadFunction {
+  return (option) => {
+    const boundary = 'xinfang-test-boundary'
+    const body = [
+      `--${boundary}`,
+      `Content-Disposition: form-data; name="${option.name}"; filename="${option.fileName ?? 'file'}"`,
+      'Content-Type: application/octet-stream',
+      '',
+      files[option.filePath] ?? '',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n')
+    return fetch(option.url, {
+      method: 'POST',
+      headers: { ...option.header, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    }).then(async (response) => ({ statusCode: response.status, data: await response.text() }))
+  }
+}
+
+/** A session whose first token the server no longer accepts; renewing hands out the next one. */
+function tokenSource(): AccessTokenSource & { renewals: string[] } {
+  const renewals: string[] = []
+  return {
+    renewals,
+    current: async () => 'expired-token',
+    renew: async (rejected) => {
+      renewals.push(rejected)
+      return 'fresh-token'
+    },
+  }
+}
+
+test('an upload goes as one multipart part with the bearer token, and its text answer is parsed with the schema', async () => {
+  const server = await startTestServer((_, response) =>
+    sendJson(response, 201, { id: 'att_1', mime: 'image/png', size: 4 }),
+  )
+  const client = createHttpClient({
+    baseUrl: server.baseUrl,
+    auth: { current: async () => 'token-1', renew: async () => 'token-2' },
+    uploadFile: uploadFrom({ 'blob:photo': 'PNG!' }),
+  })
+
+  const stored = await client.upload({
+    path: '/api/v1/attachments',
+    filePath: 'blob:photo',
+    name: 'file',
+    fileName: '收据.png',
+    schema: AttachmentLikeSchema,
+    authenticated: true,
+  })
+
+  expect(stored).toEqual({ id: 'att_1', mime: 'image/png', size: 4 })
+  const [sent] = server.requests
+  expect(sent?.method).toBe('POST')
+  expect(sent?.url).toBe('/api/v1/attachments')
+  expect(sent?.headers.authorization).toBe('Bearer token-1')
+  expect(sent?.headers['content-type']).toContain('multipart/form-data')
+  expect(sent?.body).toContain('name="file"; filename="收据.png"')
+  expect(sent?.body).toContain('PNG!')
+})
+
+test('an upload refused for its content is the API’s problem, and it is not sent again', async () => {
+  const server = await startTestServer((_, response) =>
+    sendProblem(response, 'UNSUPPORTED_MEDIA_TYPE', '只支持 JPEG、PNG 图片和 PDF 文件'),
+  )
+  const client = createHttpClient({ baseUrl: server.baseUrl, uploadFile: uploadFrom({ 'blob:page': '<html>' }) })
+
+  const error = await apiErrorFrom(
+    client.upload({ path: '/api/v1/attachments', filePath: 'blob:page', name: 'file', schema: AttachmentLikeSchema }),
+  )
+
+  expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+  expect(error.problem.detail).toBe('只支持 JPEG、PNG 图片和 PDF 文件')
+  expect(server.requests).toHaveLength(1)
+})
+
+test('an upload that fails on the network is reported, not repeated: every upload that arrives stores a file', async () => {
+  const upload = uploadFrom({ 'blob:photo': 'PNG!' })
+  let attempts = 0
+  const client = createHttpClient({
+    baseUrl: await closedPortUrl(),
+    uploadFile: (option) => {
+      attempts += 1
+      return upload(option)
+    },
+    retryDelaysMs: [100, 300],
+  })
+
+  const error = await apiErrorFrom(
+    client.upload({ path: '/api/v1/attachments', filePath: 'blob:photo', name: 'file', schema: AttachmentLikeSchema }),
+  )
+
+  expect(attempts).toBe(1)
+  expect(error.kind).toBe('network')
+  expect(error.problem.title).toBe(NETWORK_ERROR_TITLE)
+})
+
+test('an upload made with an expired token is sent once more with the renewed one', async () => {
+  const server = await startTestServer((request, response) => {
+    if (request.headers.authorization === 'Bearer fresh-token') {
+      sendJson(response, 201, { id: 'att_2', mime: 'application/pdf', size: 4 })
+    } else {
+      sendProblem(response, 'UNAUTHENTICATED')
+    }
+  })
+  const auth = tokenSource()
+  const client = createHttpClient({ baseUrl: server.baseUrl, auth, uploadFile: uploadFrom({ 'blob:doc': '%PDF' }) })
+
+  const stored = await client.upload({
+    path: '/api/v1/attachments',
+    filePath: 'blob:doc',
+    name: 'file',
+    schema: AttachmentLikeSchema,
+    authenticated: true,
+  })
+
+  expect(stored.id).toBe('att_2')
+  expect(auth.renewals).toEqual(['expired-token'])
+  expect(server.requests.map((request) => request.headers.authorization)).toEqual([
+    'Bearer expired-token',
+    'Bearer fresh-token',
+  ])
 })

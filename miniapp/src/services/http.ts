@@ -75,8 +75,10 @@ export interface AccessTokenSource {
 /** Taro.request, or anything shaped like it (a test double). */
 export type RequestFunction = typeof Taro.request
 
-/** Taro.uploadFile, or anything shaped like it (a test double, the weapp simulation's multipart shim). */
-export type UploadFunction = typeof Taro.uploadFile
+/** Taro.uploadFile, or anything that answers like it (a test double): a status and the body as text. */
+export type UploadFunction = (
+  option: Taro.uploadFile.Option,
+) => Promise<{ statusCode: number; data: unknown }> & { abort?: () => void }
 
 export interface UploadOptions<T> {
   /** Path under the API base, starting with `/`: `/api/v1/attachments`. */

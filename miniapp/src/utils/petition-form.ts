@@ -1,5 +1,5 @@
 import {
-  ATTACHMENT_MIME_TYPES,
+  type ATTACHMENT_MIME_TYPES,
   type PetitionCreate,
   PetitionCreateSchema,
   type PetitionKind,

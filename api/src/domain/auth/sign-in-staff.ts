@@ -17,7 +17,7 @@ const DUMMY_HASH = 'pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAA
 export async function signInStaff(
   database: Database,
   credentials: { username: string; password: string },
-  options: { tokenSecret: Uint8Array; now: number; allowDemoAccounts: boolean },
+  options: { tokenSecret: Uint8Array; now: number; allowDemoAccounts: boolean; onUnknownUsername?: () => void },
 ): Promise<AuthResult> {
   const { now } = options
   const username = credentials.username.toLowerCase()
@@ -34,6 +34,7 @@ export async function signInStaff(
   }
 
   const [account] = await database.db.select().from(staffAccounts).where(eq(staffAccounts.username, username)).limit(1)
+  if (!account) options.onUnknownUsername?.()
   const isPasswordRight = await verifyPassword(credentials.password, account?.passwordHash ?? DUMMY_HASH)
   const isAllowed = account?.isActive && (options.allowDemoAccounts || !account.isDemo)
 

@@ -1,7 +1,7 @@
 import type { StaffRole } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { staffAccounts } from '../../db/schema'
+import { citizens, staffAccounts } from '../../db/schema'
 
 /** How long a staff member's role, unit and active flag may be served from memory: under the 60 s promise. */
 export const STAFF_STANDING_TTL_MS = 30_000
@@ -34,4 +34,34 @@ export async function loadStaffStanding(
   const standing = row ?? null
   cache.set(staffId, { standing, fetchedAt: now })
   return standing
+}
+
+const knownCitizens = new WeakMap<Database, Map<string, number>>()
+
+/**
+ * Whether a citizen token's subject is an account that exists. A validly signed token for no account can only come
+ * from a leaked key or a deleted account; either way it must not reach the data layer. Positive answers are
+ * cached like staff standings.
+ */
+export async function citizenExists(
+  deps: { database: Database; now: () => number },
+  citizenId: string,
+): Promise<boolean> {
+  let cache = knownCitizens.get(deps.database)
+  if (!cache) {
+    cache = new Map()
+    knownCitizens.set(deps.database, cache)
+  }
+  const now = deps.now()
+  const seenAt = cache.get(citizenId)
+  if (seenAt !== undefined && now - seenAt < STAFF_STANDING_TTL_MS) return true
+  const [row] = await deps.database.db
+    .select({ id: citizens.id })
+    .from(citizens)
+    .where(eq(citizens.id, citizenId))
+    .limit(1)
+  if (!row) return false
+  if (cache.size > 100_000) cache.clear()
+  cache.set(citizenId, now)
+  return true
 }

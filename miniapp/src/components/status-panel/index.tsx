@@ -33,7 +33,17 @@ export function LoadingPanel({ id, text = '正在加载，请稍候…' }: { id:
 }
 
 /** A failed load: the problem's title, what to do about it, and 重试. */
-export function ErrorPanel({ id, problem, retryId, onRetry }: { id: string; problem: Problem; retryId: string; onRetry: () => void }) {
+export function ErrorPanel({
+  id,
+  problem,
+  retryId,
+  onRetry,
+}: {
+  id: string
+  problem: Problem
+  retryId: string
+  onRetry: () => void
+}) {
   return (
     <StatusPanel
       id={id}

@@ -14,7 +14,7 @@ export function Timeline({ events, now }: { events: readonly TimelineEvent[]; no
       {newestFirst.map((event, index) => (
         <View
           className={`timeline__event ${index === 0 ? 'timeline__event--latest' : ''}`}
-          key={`${event.at}-${event.type}-${index}`}
+          key={`${event.at}|${event.type}|${event.message}`}
         >
           <View className="timeline__head">
             <Text className="timeline__step">{timelineStepLabel(event.type)}</Text>

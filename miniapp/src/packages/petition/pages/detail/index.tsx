@@ -6,8 +6,8 @@ import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../.
 import { useRemote } from '../../../../hooks/use-remote'
 import { session } from '../../../../services/api'
 import { fetchPetition, withdrawPetition } from '../../../../services/petitions'
-import { formatFileSize } from '../../../../utils/petition-form'
 import { findReceipt } from '../../../../utils/petition-draft'
+import { formatFileSize } from '../../../../utils/petition-form'
 import { statusLabel, statusToneOf } from '../../../../utils/petition-text'
 import { problemFromError } from '../../../../utils/problem'
 import { paramOf, TAB_PAGES } from '../../../../utils/routes'
@@ -66,7 +66,12 @@ export default function DetailPage() {
               )
             }
             return (
-              <ErrorPanel id="detail-error" problem={state.problem} retryId="detail-retry" onRetry={() => detail.reload()} />
+              <ErrorPanel
+                id="detail-error"
+                problem={state.problem}
+                retryId="detail-retry"
+                onRetry={() => detail.reload()}
+              />
             )
           case 'loaded':
             return (

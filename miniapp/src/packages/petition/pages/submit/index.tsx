@@ -10,7 +10,7 @@ import {
   PETITION_TITLE_MAX,
   type Unit,
 } from '@xinfang/shared'
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
 import { type AttachmentItem, type PetitionFormModel, usePetitionForm } from '../../../../hooks/use-petition-form'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -100,8 +100,11 @@ function PetitionWizard({ context }: { context: SubmissionContext }) {
   })
   const stepNumber = stepIndexOf(form.step) + 1
 
+  // A new step starts at its top, not wherever the last one was scrolled to.
+  const shownStep = useRef(form.step)
   useEffect(() => {
-    // A new step starts at its top, not wherever the last one was scrolled to.
+    if (shownStep.current === form.step) return
+    shownStep.current = form.step
     if (typeof Taro.pageScrollTo !== 'function') return
     Promise.resolve()
       .then(() => Taro.pageScrollTo({ scrollTop: 0, duration: 0 }))
@@ -411,11 +414,7 @@ function AttachmentsStep({ form }: { form: PetitionFormModel }) {
         </Button>
       )}
       {room > 0 && CAN_CHOOSE_DOCUMENTS && (
-        <Button
-          className="submit__secondary"
-          id="attachment-add-file"
-          onClick={() => void form.addFiles('documents')}
-        >
+        <Button className="submit__secondary" id="attachment-add-file" onClick={() => void form.addFiles('documents')}>
           从微信聊天中选择文件（PDF）
         </Button>
       )}
@@ -455,7 +454,9 @@ function ReviewStep({ form, categories, units }: { form: PetitionFormModel; cate
         </ReviewSection>
       )}
       <ReviewSection title="材料" editId="edit-attachments" onEdit={() => form.goTo('attachments')}>
-        {uploaded.length > 0 ? `${uploaded.length} 个：${uploaded.map((item) => item.name).join('、')}` : '没有上传材料'}
+        {uploaded.length > 0
+          ? `${uploaded.length} 个：${uploaded.map((item) => item.name).join('、')}`
+          : '没有上传材料'}
       </ReviewSection>
       {values.kind === 'report' && <Confidentiality />}
       <Text className="submit__hint">提交后会得到受理编号和查询码，信访部门将在 15 日内告知是否受理。</Text>

@@ -22,9 +22,7 @@ const PROGRESS_TEMPLATES = ['petition_progress'] as const
 export default function SuccessPage() {
   const { params } = useRouter()
   const petitionId = paramOf(params, 'id')
-  const [receipt] = useState(() =>
-    petitionId === undefined ? undefined : findReceipt(petitionId, session.user()?.id),
-  )
+  const [receipt] = useState(() => (petitionId === undefined ? undefined : findReceipt(petitionId, session.user()?.id)))
   const subscribe = useSubscribePrompt({ keys: PROGRESS_TEMPLATES })
   const [now] = useState(Date.now)
 
@@ -36,7 +34,11 @@ export default function SuccessPage() {
           tone="notice"
           title="这台手机上没有找到这次提交的回执"
           text="您的信访事项和办理进度可以在“我的信访”中查看。"
-          action={{ id: 'back-to-list', label: '去我的信访', onClick: () => void Taro.switchTab({ url: TAB_PAGES.petitions }) }}
+          action={{
+            id: 'back-to-list',
+            label: '去我的信访',
+            onClick: () => void Taro.switchTab({ url: TAB_PAGES.petitions }),
+          }}
         />
       </View>
     )

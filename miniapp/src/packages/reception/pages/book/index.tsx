@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import type { Me, PetitionSummary, ReceptionSessionDetail } from '@xinfang/shared'
+import { useReceptionShownAgain } from '../../../../hooks/use-reception-shown-again'
 import { useRemote } from '../../../../hooks/use-remote'
 import { fetchMe } from '../../../../services/identity'
 import { listPetitions } from '../../../../services/petitions'
@@ -39,6 +40,9 @@ export default function BookPage() {
     ])
     return { session, me, petitions, checkedAt: Date.now() }
   })
+  // Back from 我的 after registering the real name (the notice must go), or after a while (seats change). The form
+  // itself keeps its state and its draft.
+  useReceptionShownAgain(() => remote.reload({ quietly: true }))
   const { state } = remote
 
   return (

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { addCalendarDays, shanghaiDateOf, shanghaiTime, shanghaiWeekday, toShanghaiIso } from './time'
+import { addCalendarDays, chineseDateOf, shanghaiDateOf, shanghaiTime, shanghaiWeekday, toShanghaiIso } from './time'
 
 test('an instant is written in ISO 8601 with the +08:00 offset of Shanghai', () => {
   expect(toShanghaiIso(Date.UTC(2026, 10, 22, 16, 30))).toBe('2026-11-23T00:30:00.000+08:00')
@@ -30,4 +30,9 @@ test('weekdays are those of the Shanghai calendar', () => {
 
 test('a malformed date is refused rather than turned into NaN', () => {
   expect(() => shanghaiTime('2026-13-45')).toThrow(RangeError)
+})
+
+test('dates in running text are written the Chinese way, without leading zeros', () => {
+  expect(chineseDateOf(shanghaiTime('2026-11-08', '23:59'))).toBe('2026年11月8日')
+  expect(chineseDateOf(shanghaiTime('2027-01-21'))).toBe('2027年1月21日')
 })

@@ -31,3 +31,9 @@ export function addCalendarDays(date: string, days: number): string {
 export function shanghaiWeekday(date: string): number {
   return new Date(shanghaiTime(date) + SHANGHAI_OFFSET_MS).getUTCDay()
 }
+
+/** `2026年11月8日`: the date as Chinese readers — older ones especially — read it in running text. */
+export function chineseDateOf(epochMs: number): string {
+  const [year, month, day] = shanghaiDateOf(epochMs).split('-').map(Number)
+  return `${year}年${month}月${day}日`
+}

@@ -36,6 +36,14 @@ export interface LoadOptions {
   /** Sees every response (after its latency was recorded). */
   onResponse?: (request: LoadRequest, response: LoadResponse) => void
   readBody?: boolean
+  /** Record into this histogram (to pool several rounds); a fresh one by default. */
+  histogram?: LatencyHistogram
+  /**
+   * After the deadline no request starts, and those in flight are awaited — their time counts, so requests/s stays
+   * the server's rate — but no longer than this; what is still open then is abandoned and counted as `unfinished`,
+   * its age recorded as a lower bound of its latency.
+   */
+  drainLimitMs?: number
 }
 
 export interface LatencySummary {
@@ -54,6 +62,8 @@ export interface LoadResult {
   statuses: Record<string, number>
   latencyMs: LatencySummary
   stoppedBy: 'time' | 'count' | 'exhausted'
+  /** Requests abandoned after the drain limit (their ages are in the latencies as lower bounds). */
+  unfinished: number
 }
 
 /**
@@ -81,6 +91,16 @@ export class LatencyHistogram {
 
   get count(): number {
     return this.#total
+  }
+
+  /** Adds another histogram's samples (to pool rounds of one series). */
+  merge(other: LatencyHistogram): void {
+    other.#counts.forEach((count, index) => {
+      this.#counts[index] = (this.#counts[index] ?? 0) + count
+    })
+    this.#total += other.#total
+    this.#sum += other.#sum
+    if (other.#max > this.#max) this.#max = other.#max
   }
 
   /** The upper edge of the bucket holding the q-quantile (nearest rank). */
@@ -111,8 +131,13 @@ function send(
   origin: URL,
   request: LoadRequest,
   readBody: boolean,
-): Promise<LoadResponse | { status: 'error'; error: string }> {
+  abandon: AbortSignal,
+): Promise<LoadResponse | { status: 'error' | 'unfinished'; error: string }> {
   return new Promise((resolve) => {
+    if (abandon.aborted) {
+      resolve({ status: 'unfinished', error: 'abandoned' })
+      return
+    }
     const headers: Record<string, string | number> = { ...request.headers }
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body)
     const outgoing = http.request(
@@ -136,7 +161,10 @@ function send(
         incoming.on('error', (error) => resolve({ status: 'error', error: error.message }))
       },
     )
-    outgoing.on('error', (error) => resolve({ status: 'error', error: error.message }))
+    outgoing.on('error', (error) =>
+      resolve(abandon.aborted ? { status: 'unfinished', error: 'abandoned' } : { status: 'error', error: error.message }),
+    )
+    abandon.addEventListener('abort', () => outgoing.destroy(), { once: true })
     outgoing.end(request.body)
   })
 }
@@ -146,13 +174,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const origin = new URL(options.baseUrl)
   // maxSockets is per origin *and* source address (Agent#getName), so one agent serves every address.
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, scheduling: 'lifo' })
-  const histogram = new LatencyHistogram()
+  const histogram = options.histogram ?? new LatencyHistogram()
   const statuses: Record<string, number> = {}
   const readBody = options.readBody ?? options.onResponse !== undefined
+  const abandon = new AbortController()
   let sent = 0
+  let recorded = 0
+  let unfinished = 0
   let isExhausted = false
   const started = performance.now()
   const deadline = started + options.durationMs
+  const drainTimer = setTimeout(() => abandon.abort(), options.durationMs + (options.drainLimitMs ?? 30_000))
 
   const worker = async (index: number) => {
     while (!isExhausted && sent < options.maxRequests && performance.now() < deadline) {
@@ -163,23 +195,28 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       sent++
       const before = performance.now()
-      const response = await send(agent, origin, request, readBody)
+      const response = await send(agent, origin, request, readBody, abandon.signal)
       histogram.record(performance.now() - before)
+      recorded++
       const key = String(response.status)
       statuses[key] = (statuses[key] ?? 0) + 1
-      if (response.status !== 'error') options.onResponse?.(request, response)
+      if (response.status === 'unfinished') unfinished++
+      else if (response.status !== 'error') options.onResponse?.(request, response)
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)))
+  clearTimeout(drainTimer)
   const elapsedMs = performance.now() - started
   agent.destroy()
+  const answered = recorded - unfinished
   return {
-    requests: histogram.count,
+    requests: answered,
     elapsedMs,
-    perSecond: (histogram.count / elapsedMs) * 1000,
+    perSecond: (answered / elapsedMs) * 1000,
     statuses,
     latencyMs: histogram.summary(),
     stoppedBy: isExhausted ? 'exhausted' : sent >= options.maxRequests ? 'count' : 'time',
+    unfinished,
   }
 }
 

@@ -131,9 +131,9 @@ test('a petition walks from submission through acceptance, hand-over, an extensi
   )
   expect(mine.status).toBe('replied')
   expect(mine.timeline.map((e) => e.type)).toEqual(['submitted', 'accept', 'assign', 'extend', 'reply'])
-  expect(mine.timeline[1]?.message).toMatch(/受理.*第二十二条.*2026-11-08/)
-  expect(mine.timeline[3]?.message).toMatch(/延长 20 日至 2026-11-28.*第三十四条/)
-  expect(mine.timeline[4]?.message).toMatch(/（支持）.*2026-12-20 前.*复查（第三十五条）/)
+  expect(mine.timeline[1]?.message).toMatch(/受理.*第二十二条.*2026年11月8日/)
+  expect(mine.timeline[3]?.message).toMatch(/延长 20 日至 2026年11月28日.*第三十四条/)
+  expect(mine.timeline[4]?.message).toMatch(/（支持）.*2026年12月20日 前.*复查（第三十五条）/)
   expect(mine.nextDeadline).toMatchObject({ kind: 'review_request', at: '2026-12-20T23:59:59.999+08:00' })
   const inbox = await context.database.db.select().from(messages).where(eq(messages.citizenId, citizen.user.id))
   expect(inbox.map((m) => m.title)).toEqual([

@@ -1,4 +1,5 @@
 import {
+  chineseDateOf,
   DAILY_SUBMISSION_LIMIT,
   OPEN_STATUSES,
   PETITION_KIND_LABELS,
@@ -110,7 +111,7 @@ export async function submitPetition(
   if (attachmentIds.length > 0) {
     await tx.update(attachments).set({ petitionId: id }).where(inArray(attachments.id, attachmentIds))
   }
-  const decideDate = shanghaiDateOf(decideBy)
+  const decideDate = chineseDateOf(decideBy)
   const message = `您的${PETITION_KIND_LABELS[input.kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`
   await tx.insert(petitionEvents).values({
     id: newId(now),

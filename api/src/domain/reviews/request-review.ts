@@ -1,4 +1,4 @@
-import { shanghaiDateOf, toShanghaiIso } from '@xinfang/shared'
+import { chineseDateOf, toShanghaiIso } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitionEvents, petitions, units } from '../../db/schema'
@@ -41,7 +41,7 @@ export async function requestReview(
     const deadline = reviewRequestByOf(row, deps.deadlines)
     if (deadline === null || now > deadline) {
       throw new AppError('REVIEW_WINDOW_CLOSED', {
-        detail: `申请期限已于 ${deadline === null ? '' : shanghaiDateOf(deadline)} 届满（收到答复之日起 30 日内）`,
+        detail: `申请期限已于 ${deadline === null ? '' : chineseDateOf(deadline)} 届满（收到答复之日起 30 日内）`,
       })
     }
 
@@ -68,7 +68,7 @@ export async function requestReview(
       .where(eq(petitions.id, petitionId))
     const stage = to === 'review_requested' ? '复查' : '复核'
     const article = to === 'review_requested' ? '第三十五条' : '第三十六条'
-    const message = `您已申请${stage}，${reviewUnit.name}将在 ${shanghaiDateOf(decideBy)} 前提出${stage}意见并书面答复（《信访工作条例》${article}）。`
+    const message = `您已申请${stage}，${reviewUnit.name}将在 ${chineseDateOf(decideBy)} 前提出${stage}意见并书面答复（《信访工作条例》${article}）。`
     await tx.insert(petitionEvents).values({
       id: newId(now),
       petitionId,

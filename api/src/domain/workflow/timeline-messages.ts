@@ -1,4 +1,4 @@
-import { LEGAL_ROUTE_LABELS, REPLY_OUTCOME_LABELS, type StaffAction, shanghaiDateOf } from '@xinfang/shared'
+import { chineseDateOf, LEGAL_ROUTE_LABELS, REPLY_OUTCOME_LABELS, type StaffAction } from '@xinfang/shared'
 
 /** What a step means for the citizen, in plain Chinese, with the article of 信访工作条例 (2022) it rests on. */
 export interface StepContext {
@@ -10,7 +10,7 @@ export interface StepContext {
 }
 
 export function publicMessageFor(action: StaffAction, step: StepContext): string | null {
-  const date = (at: number | null) => (at === null ? '' : shanghaiDateOf(at))
+  const date = (at: number | null) => (at === null ? '' : chineseDateOf(at))
   switch (action.type) {
     case 'accept':
       return `您的信访事项已由${step.unitName}受理（《信访工作条例》第二十二条）。承办单位将在 ${date(step.replyBy)} 前作出书面答复（第三十四条）。`

@@ -24,10 +24,10 @@ const PUBLIC_STATS_TTL_MS = 5 * 60 * 1000
 const STATS_COLUMNS = Object.keys(STATS_LABELS) as (keyof Stats)[]
 
 function toCsv(rows: { label: string; stats: Stats }[], groupLabel: string): string {
-  const escape = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
-  const header = [groupLabel, ...STATS_COLUMNS.map((column) => STATS_LABELS[column])].map(escape).join(',')
+  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
+  const header = [groupLabel, ...STATS_COLUMNS.map((column) => STATS_LABELS[column])].map(quote).join(',')
   const lines = rows.map((row) =>
-    [row.label, ...STATS_COLUMNS.map((column) => String(row.stats[column] ?? ''))].map(escape).join(','),
+    [row.label, ...STATS_COLUMNS.map((column) => String(row.stats[column] ?? ''))].map(quote).join(','),
   )
   // A byte-order mark so that Excel, which most offices open CSV with, reads the Chinese correctly.
   return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`

@@ -11,14 +11,13 @@ import {
 } from '@xinfang/shared'
 import { and, asc, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
 import type { WriteTx } from '../../db/client'
-import { attachments, categories, counters, petitionEvents, petitions, units } from '../../db/schema'
+import { attachments, categories, counters, petitions, units } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
-import { notifyCitizen } from '../notifications/notify-citizen'
 import { blindIndex, decryptField, encryptField, fieldAad } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
+import { recordPetitionStep } from './record-step'
 import { REPEAT_SIMILARITY_THRESHOLD, textSimilarity } from './similarity'
 
 /** Unambiguous characters for codes people read aloud or type: no 0/O, 1/I/L. */
@@ -113,38 +112,19 @@ export async function submitPetition(
   }
   const decideDate = chineseDateOf(decideBy)
   const message = `您的${PETITION_KIND_LABELS[input.kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`
-  await tx.insert(petitionEvents).values({
-    id: newId(now),
-    petitionId: id,
-    at: now,
-    type: 'submitted',
-    publicMessage: message,
-    internalNote: repeatNoteOf(repeat),
-    actorKind: 'citizen',
-    actorId: citizenId,
-  })
-  await notifyCitizen(
+  await recordPetitionStep(
     tx,
     {
-      citizenId,
-      subjectKind: 'petition',
-      subjectId: id,
-      title: '信访事项已提交',
-      body: message,
-      template: 'petition_progress',
-      payload: { trackingNo, status: '已提交', date: decideDate },
-    },
-    now,
-  )
-  await appendAudit(
-    tx,
-    {
-      actorKind: 'citizen',
-      actorId: citizenId,
-      action: 'petition.submit',
-      subjectKind: 'petition',
-      subjectId: id,
-      details: { kind: input.kind, attachments: attachmentIds.length, possibleRepeat: possibleRepeatOfId !== null },
+      petition: { id, citizenId, trackingNo },
+      type: 'submitted',
+      actor: { kind: 'citizen', id: citizenId },
+      publicMessage: message,
+      internalNote: repeatNoteOf(repeat),
+      notice: { title: '信访事项已提交', status: '已提交', date: decideDate },
+      audit: {
+        action: 'petition.submit',
+        details: { kind: input.kind, attachments: attachmentIds.length, possibleRepeat: possibleRepeatOfId !== null },
+      },
     },
     now,
   )

@@ -1,11 +1,9 @@
 import { WITHDRAWABLE_STATUSES } from '@xinfang/shared'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { petitionEvents, petitions } from '../../db/schema'
+import { petitions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
-import { notifyCitizen } from '../notifications/notify-citizen'
+import { recordPetitionStep } from './record-step'
 
 /** The citizen withdraws their petition; allowed only before any reply (../shared/DOMAIN.md lifecycle). */
 export async function withdrawPetition(
@@ -29,36 +27,15 @@ export async function withdrawPetition(
       .set({ status: 'withdrawn', version: sql`${petitions.version} + 1`, closedAt: now, updatedAt: now })
       .where(eq(petitions.id, petitionId))
     const message = `您已撤回信访事项 ${row.trackingNo}，办理程序终止。如有新的情况，可以重新提出。`
-    await tx.insert(petitionEvents).values({
-      id: newId(now),
-      petitionId,
-      at: now,
-      type: 'withdrawn',
-      publicMessage: message,
-      actorKind: 'citizen',
-      actorId: citizenId,
-    })
-    await notifyCitizen(
+    await recordPetitionStep(
       tx,
       {
-        citizenId,
-        subjectKind: 'petition',
-        subjectId: petitionId,
-        title: '信访事项已撤回',
-        body: message,
-        template: 'petition_progress',
-        payload: { trackingNo: row.trackingNo, status: '已撤回' },
-      },
-      now,
-    )
-    await appendAudit(
-      tx,
-      {
-        actorKind: 'citizen',
-        actorId: citizenId,
-        action: 'petition.withdraw',
-        subjectKind: 'petition',
-        subjectId: petitionId,
+        petition: row,
+        type: 'withdrawn',
+        actor: { kind: 'citizen', id: citizenId },
+        publicMessage: message,
+        notice: { title: '信访事项已撤回', status: '已撤回' },
+        audit: { action: 'petition.withdraw' },
       },
       now,
     )

@@ -1,11 +1,9 @@
 import { chineseDateOf, toShanghaiIso } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { petitionEvents, petitions, units } from '../../db/schema'
+import { petitions, units } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
-import { notifyCitizen } from '../notifications/notify-citizen'
+import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { reviewRequestByOf } from './rate-petition'
 
@@ -69,37 +67,16 @@ export async function requestReview(
     const stage = to === 'review_requested' ? '复查' : '复核'
     const article = to === 'review_requested' ? '第三十五条' : '第三十六条'
     const message = `您已申请${stage}，${reviewUnit.name}将在 ${chineseDateOf(decideBy)} 前提出${stage}意见并书面答复（《信访工作条例》${article}）。`
-    await tx.insert(petitionEvents).values({
-      id: newId(now),
-      petitionId,
-      at: now,
-      type: to,
-      publicMessage: message,
-      internalNote: `申请理由：${reason}`,
-      actorKind: 'citizen',
-      actorId: citizenId,
-    })
-    await notifyCitizen(
+    await recordPetitionStep(
       tx,
       {
-        citizenId,
-        subjectKind: 'petition',
-        subjectId: petitionId,
-        title: `已申请${stage}`,
-        body: message,
-        template: 'petition_progress',
-        payload: { trackingNo: row.trackingNo, status: `已申请${stage}` },
-      },
-      now,
-    )
-    await appendAudit(
-      tx,
-      {
-        actorKind: 'citizen',
-        actorId: citizenId,
-        action: `petition.${to}`,
-        subjectKind: 'petition',
-        subjectId: petitionId,
+        petition: row,
+        type: to,
+        actor: { kind: 'citizen', id: citizenId },
+        publicMessage: message,
+        internalNote: `申请理由：${reason}`,
+        notice: { title: `已申请${stage}`, status: `已申请${stage}` },
+        audit: { action: `petition.${to}` },
       },
       now,
     )

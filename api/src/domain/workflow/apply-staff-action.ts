@@ -9,11 +9,9 @@ import {
 } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
-import { petitionEvents, petitions, units } from '../../db/schema'
+import { petitions, units } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
-import { notifyCitizen } from '../notifications/notify-citizen'
+import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from './deadline-policy'
 import { publicMessageFor } from './timeline-messages'
 
@@ -137,40 +135,19 @@ export async function applyStaffAction(
       decideBy: changes.decideBy ?? row.decideBy,
       reviewRequestBy,
     })
-    await tx.insert(petitionEvents).values({
-      id: newId(now),
-      petitionId,
-      at: now,
-      type: action.type,
-      publicMessage: message,
-      internalNote: internalNoteOf(action),
-      actorKind: 'staff',
-      actorId: actor.id,
-    })
-    if (message) {
-      await notifyCitizen(
-        tx,
-        {
-          citizenId: row.citizenId,
-          subjectKind: 'petition',
-          subjectId: petitionId,
-          title: `信访事项${STAFF_ACTION_LABELS[action.type]}`,
-          body: message,
-          template: 'petition_progress',
-          payload: { trackingNo: row.trackingNo, status: STAFF_ACTION_LABELS[action.type] },
-        },
-        now,
-      )
-    }
-    await appendAudit(
+    await recordPetitionStep(
       tx,
       {
-        actorKind: 'staff',
-        actorId: actor.id,
-        action: `petition.${action.type}`,
-        subjectKind: 'petition',
-        subjectId: petitionId,
-        details: { from: row.status, to: decision.to, version: row.version + 1 },
+        petition: row,
+        type: action.type,
+        actor: { kind: 'staff', id: actor.id },
+        publicMessage: message,
+        internalNote: internalNoteOf(action),
+        notice: { title: `信访事项${STAFF_ACTION_LABELS[action.type]}`, status: STAFF_ACTION_LABELS[action.type] },
+        audit: {
+          action: `petition.${action.type}`,
+          details: { from: row.status, to: decision.to, version: row.version + 1 },
+        },
       },
       now,
     )

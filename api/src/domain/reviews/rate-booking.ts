@@ -1,16 +1,9 @@
-import {
-  endOfCalendarDaysAfter,
-  RATING_WINDOW_DAYS,
-  type Rating,
-  type RatingCreate,
-  toShanghaiIso,
-} from '@xinfang/shared'
+import { endOfCalendarDaysAfter, RATING_WINDOW_DAYS, type Rating, type RatingCreate } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { bookings, ratings, receptionSessions } from '../../db/schema'
+import { bookings, receptionSessions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
+import { insertRating } from './insert-rating'
 
 /** A reception visit is rated once, after the session has ended and within the rating window. */
 export async function rateBooking(
@@ -32,45 +25,11 @@ export async function rateBooking(
     if (!attended || now < row.endsAt || now > endOfCalendarDaysAfter(row.endsAt, RATING_WINDOW_DAYS)) {
       throw new AppError('RATING_NOT_OPEN', { detail: '接访结束后 30 日内可以评价本次接访' })
     }
-    const [existing] = await tx
-      .select({ id: ratings.id })
-      .from(ratings)
-      .where(and(eq(ratings.subjectKind, 'booking'), eq(ratings.subjectId, bookingId)))
-    if (existing) throw new AppError('ALREADY_RATED')
-    const id = newId(now)
-    const tags = [...new Set(input.tags ?? [])]
-    await tx.insert(ratings).values({
-      id,
-      subjectKind: 'booking',
-      subjectId: bookingId,
-      stage: 'session',
-      citizenId,
-      level: input.level,
-      comment: input.comment || null,
-      tags: JSON.stringify(tags),
-      createdAt: now,
-    })
-    await appendAudit(
+    const rating = await insertRating(
       tx,
-      {
-        actorKind: 'citizen',
-        actorId: citizenId,
-        action: 'booking.rate',
-        subjectKind: 'booking',
-        subjectId: bookingId,
-        details: { level: input.level },
-      },
+      { subjectKind: 'booking', subjectId: bookingId, stage: 'session', citizenId, input },
       now,
     )
-    return {
-      id,
-      stage: 'session',
-      level: input.level,
-      comment: input.comment || null,
-      tags,
-      createdAt: toShanghaiIso(now),
-      canRequestReview: false,
-      reviewRequestBy: null,
-    }
+    return { ...rating, canRequestReview: false, reviewRequestBy: null }
   })
 }

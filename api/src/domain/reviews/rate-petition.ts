@@ -8,11 +8,10 @@ import {
 } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { petitions, ratings } from '../../db/schema'
+import { petitions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { newId } from '../../lib/ids'
-import { appendAudit } from '../audit/audit-log'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
+import { insertRating } from './insert-rating'
 
 type PetitionRow = typeof petitions.$inferSelect
 
@@ -53,44 +52,14 @@ export async function ratePetition(
     if (!stage || row.repliedAt === null || now > endOfCalendarDaysAfter(row.repliedAt, RATING_WINDOW_DAYS)) {
       throw new AppError('RATING_NOT_OPEN', { detail: '当前没有可以评价的答复，或已超过评价期限' })
     }
-    const [existing] = await tx
-      .select({ id: ratings.id })
-      .from(ratings)
-      .where(and(eq(ratings.subjectKind, 'petition'), eq(ratings.subjectId, petitionId), eq(ratings.stage, stage)))
-    if (existing) throw new AppError('ALREADY_RATED')
-    const id = newId(now)
-    const tags = [...new Set(input.tags ?? [])]
-    await tx.insert(ratings).values({
-      id,
-      subjectKind: 'petition',
-      subjectId: petitionId,
-      stage,
-      citizenId,
-      level: input.level,
-      comment: input.comment || null,
-      tags: JSON.stringify(tags),
-      createdAt: now,
-    })
-    await appendAudit(
+    const rating = await insertRating(
       tx,
-      {
-        actorKind: 'citizen',
-        actorId: citizenId,
-        action: 'petition.rate',
-        subjectKind: 'petition',
-        subjectId: petitionId,
-        details: { stage, level: input.level },
-      },
+      { subjectKind: 'petition', subjectId: petitionId, stage, citizenId, input },
       now,
     )
     const reviewRequestBy = reviewRequestByOf(row, deps.deadlines)
     return {
-      id,
-      stage,
-      level: input.level,
-      comment: input.comment || null,
-      tags,
-      createdAt: toShanghaiIso(now),
+      ...rating,
       canRequestReview: input.level === 'dissatisfied' && reviewRequestBy !== null && now <= reviewRequestBy,
       reviewRequestBy: reviewRequestBy === null ? null : toShanghaiIso(reviewRequestBy),
     }

@@ -1,0 +1,1 @@
+CREATE INDEX `petitions_unit_recent_idx` ON `petitions` (`handling_unit_id`,`submitted_at`,`id`);

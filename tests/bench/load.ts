@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import http from 'node:http'
 
 /*
@@ -64,6 +65,8 @@ export interface LoadResult {
   stoppedBy: 'time' | 'count' | 'exhausted'
   /** Requests abandoned after the drain limit (their ages are in the latencies as lower bounds). */
   unfinished: number
+  /** Why requests got no HTTP answer (status `error`), by message. */
+  errors: Record<string, number>
 }
 
 /**
@@ -81,7 +84,12 @@ export class LatencyHistogram {
   record(ms: number): void {
     const index = Math.min(
       this.#counts.length - 1,
-      Math.max(0, Math.floor(Math.log(Math.max(ms, LatencyHistogram.#MIN_MS) / LatencyHistogram.#MIN_MS) / LatencyHistogram.#GROWTH)),
+      Math.max(
+        0,
+        Math.floor(
+          Math.log(Math.max(ms, LatencyHistogram.#MIN_MS) / LatencyHistogram.#MIN_MS) / LatencyHistogram.#GROWTH,
+        ),
+      ),
     )
     this.#counts[index] = (this.#counts[index] ?? 0) + 1
     this.#total++
@@ -110,7 +118,8 @@ export class LatencyHistogram {
     let seen = 0
     for (let index = 0; index < this.#counts.length; index++) {
       seen += this.#counts[index] ?? 0
-      if (seen >= rank) return Math.min(this.#max, LatencyHistogram.#MIN_MS * Math.exp((index + 1) * LatencyHistogram.#GROWTH))
+      if (seen >= rank)
+        return Math.min(this.#max, LatencyHistogram.#MIN_MS * Math.exp((index + 1) * LatencyHistogram.#GROWTH))
     }
     return this.#max
   }
@@ -162,9 +171,13 @@ function send(
       },
     )
     outgoing.on('error', (error) =>
-      resolve(abandon.aborted ? { status: 'unfinished', error: 'abandoned' } : { status: 'error', error: error.message }),
+      resolve(
+        abandon.aborted ? { status: 'unfinished', error: 'abandoned' } : { status: 'error', error: error.message },
+      ),
     )
-    abandon.addEventListener('abort', () => outgoing.destroy(), { once: true })
+    const onAbandon = () => outgoing.destroy()
+    abandon.addEventListener('abort', onAbandon, { once: true })
+    outgoing.on('close', () => abandon.removeEventListener('abort', onAbandon))
     outgoing.end(request.body)
   })
 }
@@ -176,8 +189,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, scheduling: 'lifo' })
   const histogram = options.histogram ?? new LatencyHistogram()
   const statuses: Record<string, number> = {}
+  const errors: Record<string, number> = {}
   const readBody = options.readBody ?? options.onResponse !== undefined
   const abandon = new AbortController()
+  // One listener per request in flight.
+  setMaxListeners(options.concurrency + 10, abandon.signal)
   let sent = 0
   let recorded = 0
   let unfinished = 0
@@ -201,7 +217,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const key = String(response.status)
       statuses[key] = (statuses[key] ?? 0) + 1
       if (response.status === 'unfinished') unfinished++
-      else if (response.status !== 'error') options.onResponse?.(request, response)
+      else if ('body' in response) options.onResponse?.(request, response)
+      else errors[response.error] = (errors[response.error] ?? 0) + 1
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)))
@@ -217,6 +234,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencyMs: histogram.summary(),
     stoppedBy: isExhausted ? 'exhausted' : sent >= options.maxRequests ? 'count' : 'time',
     unfinished,
+    errors,
   }
 }
 

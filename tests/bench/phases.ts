@@ -11,51 +11,57 @@ import {
 } from '@xinfang/shared'
 import { type Citizen, call, expectStatus } from './api-client'
 import { countStatuses, type LoadRequest, type LoadResult, runLoad } from './load'
+import { ownCpuMs } from './process-cpu'
+import { type Contender, httpContender } from './rounds'
+import type { StorageCeiling } from './storage-ceiling'
 
 /*
- * The measured phases against a running API. Each is closed-loop at a fixed concurrency, bounded by time and by
- * count, and preceded by a short warm-up whose results are dropped (JIT, SQLite page cache, keep-alive sockets).
+ * The measured workloads against a running API, as contenders for interleaved rounds (rounds.ts): each is
+ * closed-loop at the bench's concurrency and keeps its state (quota, budgets) across rounds.
  */
-
-export interface PhaseLimits {
-  concurrency: number
-  warmupMs: number
-  durationMs: number
-  maxRequests: number
-}
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const HOUR_MS = 60 * 60 * 1000
 
-function bearer(token: string): Record<string, string> {
-  return { authorization: `Bearer ${token}` }
+/** A server to load: where it listens and its process, whose CPU time is read around every round. */
+export interface Target {
+  baseUrl: string
+  pid: number
 }
 
-async function measured(
-  baseUrl: string,
-  limits: PhaseLimits,
-  next: (worker: number, sequence: number) => LoadRequest | null,
-  onResponse?: Parameters<typeof runLoad>[0]['onResponse'],
-): Promise<LoadResult> {
-  if (limits.warmupMs > 0) {
-    await runLoad({ baseUrl, concurrency: limits.concurrency, durationMs: limits.warmupMs, maxRequests: limits.maxRequests, next })
-  }
-  return runLoad({
-    baseUrl,
-    concurrency: limits.concurrency,
-    durationMs: limits.durationMs,
-    maxRequests: limits.maxRequests,
-    next,
-    ...(onResponse ? { onResponse } : {}),
-  })
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ceilings and writes
 // ---------------------------------------------------------------------------------------------------------------
 
-export function measureHttpCeiling(baseUrl: string, limits: PhaseLimits): Promise<LoadResult> {
-  return measured(baseUrl, limits, () => ({ method: 'GET', path: '/' }))
+export function httpCeilingContender(name: string, target: Target, concurrency: number): Contender {
+  return httpContender(name, {
+    baseUrl: target.baseUrl,
+    serverPid: target.pid,
+    concurrency,
+    next: () => ({ method: 'GET', path: '/' }),
+  })
+}
+
+export function storageContender(name: string, storage: StorageCeiling): Contender {
+  return {
+    name,
+    cpuMs: ownCpuMs,
+    async round(durationMs, histogram) {
+      const result = await storage.measure(durationMs, Number.POSITIVE_INFINITY, histogram)
+      return {
+        requests: result.submissions,
+        elapsedMs: result.elapsedMs,
+        statuses: { committed: result.submissions },
+        errors: {},
+        unfinished: 0,
+        isExhausted: false,
+      }
+    },
+  }
 }
 
 const SUBMISSION_TEXTS: { kind: PetitionKind; title: string; content: string }[] = [
@@ -74,7 +80,8 @@ const SUBMISSION_TEXTS: { kind: PetitionKind; title: string; content: string }[]
   {
     kind: 'suggestion',
     title: '建议增设社区老年食堂',
-    content: '建议在湖滨街道增设社区老年食堂，解决辖区独居老人吃饭难的问题，可以考虑利用闲置的社区用房，由街道统一招标运营。',
+    content:
+      '建议在湖滨街道增设社区老年食堂，解决辖区独居老人吃饭难的问题，可以考虑利用闲置的社区用房，由街道统一招标运营。',
   },
   {
     kind: 'inquiry',
@@ -89,26 +96,31 @@ const SUBMISSION_TEXTS: { kind: PetitionKind; title: string; content: string }[]
   },
 ]
 
-export interface SubmissionResult extends LoadResult {
-  created: { trackingNo: string; queryCode: string }[]
+export interface SubmissionContender extends Contender {
+  /** Tracking number and query code of every petition created (warm-up included): later lookups use them. */
+  created: TrackSample[]
 }
 
 /**
  * `POST /api/v1/petitions` with an Idempotency-Key, as many different citizens (each may submit 5 a day): the
- * i-th request is citizen i mod n's next petition, so concurrent requests rarely share a citizen.
+ * i-th request is citizen i mod n's next petition, so concurrent requests rarely share a citizen. Ends when
+ * every citizen has used the day's quota or `cap` petitions were sent.
  */
-export async function measureSubmissions(
-  baseUrl: string,
+export function submissionContender(
+  name: string,
+  target: Target,
+  concurrency: number,
   citizens: readonly Citizen[],
   categories: readonly Category[],
   perCitizen: number,
-  limits: PhaseLimits,
-): Promise<SubmissionResult> {
+  cap: number,
+): SubmissionContender {
   const ordinary = categories.filter((category) => category.code !== 'discipline')
+  const created: TrackSample[] = []
   let slot = 0
   const next = (): LoadRequest | null => {
     const index = slot++
-    if (index >= citizens.length * perCitizen) return null
+    if (index >= Math.min(cap, citizens.length * perCitizen)) return null
     const citizen = citizens[index % citizens.length]
     const text = SUBMISSION_TEXTS[index % SUBMISSION_TEXTS.length]
     const category = ordinary[index % ordinary.length]
@@ -126,13 +138,18 @@ export async function measureSubmissions(
       }),
     }
   }
-  const created: SubmissionResult['created'] = []
-  const result = await measured(baseUrl, limits, next, (_request, response) => {
-    if (response.status !== 201) return
-    const body = PetitionCreatedSchema.parse(JSON.parse(response.body))
-    created.push({ trackingNo: body.trackingNo, queryCode: body.queryCode })
+  const contender = httpContender(name, {
+    baseUrl: target.baseUrl,
+    serverPid: target.pid,
+    concurrency,
+    next,
+    onResponse: (_request, response) => {
+      if (response.status !== 201) return
+      const body = PetitionCreatedSchema.parse(JSON.parse(response.body))
+      created.push({ trackingNo: body.trackingNo, queryCode: body.queryCode })
+    },
   })
-  return { ...result, created }
+  return { ...contender, created }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,25 +161,40 @@ export interface Reader extends Citizen {
 }
 
 /** `GET /api/v1/petitions` (first page, newest first) as many citizens in turn. */
-export function measureCitizenList(baseUrl: string, readers: readonly Reader[], limits: PhaseLimits) {
-  return measured(baseUrl, limits, (_worker, sequence) => {
-    const reader = readers[sequence % readers.length]
-    return reader ? { method: 'GET', path: '/api/v1/petitions', headers: bearer(reader.token) } : null
+export function listContender(name: string, target: Target, concurrency: number, readers: readonly Reader[]) {
+  return httpContender(name, {
+    baseUrl: target.baseUrl,
+    serverPid: target.pid,
+    concurrency,
+    next: (_worker, sequence) => {
+      const reader = readers[sequence % readers.length]
+      return reader ? { method: 'GET', path: '/api/v1/petitions', headers: bearer(reader.token) } : null
+    },
   })
 }
 
 /** `GET /api/v1/petitions/:id` (decrypts the content, reads the timeline) over every reader's petitions. */
-export function measureCitizenDetail(baseUrl: string, readers: readonly Reader[], limits: PhaseLimits) {
+export function detailContender(name: string, target: Target, concurrency: number, readers: readonly Reader[]) {
   const pairs = readers.flatMap((reader) => reader.petitionIds.map((id) => ({ token: reader.token, id })))
-  return measured(baseUrl, limits, (_worker, sequence) => {
-    const pair = pairs[(sequence * 7919) % pairs.length]
-    return pair ? { method: 'GET', path: `/api/v1/petitions/${pair.id}`, headers: bearer(pair.token) } : null
+  return httpContender(name, {
+    baseUrl: target.baseUrl,
+    serverPid: target.pid,
+    concurrency,
+    next: (_worker, sequence) => {
+      const pair = pairs[(sequence * 7919) % pairs.length]
+      return pair ? { method: 'GET', path: `/api/v1/petitions/${pair.id}`, headers: bearer(pair.token) } : null
+    },
   })
 }
 
 /** `GET /api/v1/staff/petitions` (the unit's queue, first page) as one member of staff. */
-export function measureStaffQueue(baseUrl: string, token: string, limits: PhaseLimits) {
-  return measured(baseUrl, limits, () => ({ method: 'GET', path: '/api/v1/staff/petitions', headers: bearer(token) }))
+export function queueContender(name: string, target: Target, concurrency: number, token: string) {
+  return httpContender(name, {
+    baseUrl: target.baseUrl,
+    serverPid: target.pid,
+    concurrency,
+    next: () => ({ method: 'GET', path: '/api/v1/staff/petitions', headers: bearer(token) }),
+  })
 }
 
 export interface TrackSample {
@@ -174,7 +206,7 @@ export interface TrackSample {
 export const TRACK_LIMIT_PER_NUMBER = 10
 export const TRACK_LIMIT_PER_ADDRESS = 30
 
-/** The i-th loopback source address of a block: 127.a.b.c with a, b, c in 1…254. */
+/** The i-th loopback source address: 127.a.b.c with a, b, c in 1…254. */
 export function loopbackAddress(i: number): string {
   const a = 1 + (Math.floor(i / (254 * 254)) % 254)
   const b = 1 + (Math.floor(i / 254) % 254)
@@ -182,22 +214,23 @@ export function loopbackAddress(i: number): string {
   return `127.${a}.${b}.${c}`
 }
 
-export interface TrackResult extends LoadResult {
-  trackingNumbers: number
-  addresses: number
+export interface TrackContender extends Contender {
+  usage(): { trackingNumbers: number; addresses: number }
 }
 
 /**
  * `GET /api/v1/track` as citizens do it: many tracking numbers, each asked at most 10 times, from many addresses,
  * each asking at most 30 times — within both limits, so the figure is the lookup's cost, not the limiter's.
- * Every worker holds one source address for 30 requests, then moves to the next.
+ * Every worker holds one source address for 30 requests, then moves to the next. One contender per server: the
+ * limits are per process.
  */
-export async function measureTrack(
-  baseUrl: string,
+export function trackContender(
+  name: string,
+  target: Target,
+  concurrency: number,
   samples: readonly TrackSample[],
   firstAddress: number,
-  limits: PhaseLimits,
-): Promise<TrackResult> {
+): TrackContender {
   let nextAddress = firstAddress
   const leases = new Map<number, { address: string; used: number }>()
   const usedNumbers = new Set<string>()
@@ -222,9 +255,10 @@ export async function measureTrack(
       localAddress: lease.address,
     }
   }
-  // The warm-up spends budget too: it is part of the same server's limits.
-  const result = await measured(baseUrl, limits, next)
-  return { ...result, trackingNumbers: usedNumbers.size, addresses: nextAddress - firstAddress }
+  return {
+    ...httpContender(name, { baseUrl: target.baseUrl, serverPid: target.pid, concurrency, next }),
+    usage: () => ({ trackingNumbers: usedNumbers.size, addresses: nextAddress - firstAddress }),
+  }
 }
 
 export interface LimiterProbe {
@@ -303,7 +337,13 @@ export interface BookingResult extends LoadResult {
   invariantHolds: boolean
 }
 
-async function createSessionWithOneSlot(baseUrl: string, token: string, leaderId: string, offsetHours: number, seats: number) {
+async function createSessionWithOneSlot(
+  baseUrl: string,
+  token: string,
+  leaderId: string,
+  offsetHours: number,
+  seats: number,
+) {
   const startsAt = Math.ceil((Date.now() + 3 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS + offsetHours * HOUR_MS
   const body = {
     leaderId,
@@ -354,7 +394,7 @@ export async function measureBookings(
   citizens: readonly Citizen[],
   sessionCount: number,
   seats: number,
-  limits: PhaseLimits,
+  limits: { concurrency: number; durationMs: number },
 ): Promise<BookingResult> {
   const leaders = ReceptionLeaderListSchema.parse(
     await expectStatus(await call(baseUrl, '/api/v1/staff/leaders', { token: staffToken }), 200, 'leaders'),
@@ -382,7 +422,7 @@ export async function measureBookings(
     baseUrl,
     concurrency: limits.concurrency,
     durationMs: limits.durationMs,
-    maxRequests: Math.min(limits.maxRequests, sessionCount * citizens.length),
+    maxRequests: sessionCount * citizens.length,
     next,
     onResponse: (request, response) => {
       const sessionId = request.path.split('/')[4] ?? ''
@@ -412,7 +452,16 @@ export async function measureBookings(
       confirmedInDatabase === seats - remaining &&
       confirmedInDatabase <= seats &&
       (!isComplete || confirmedInDatabase === Math.min(seats, citizens.length))
-    checks.push({ sessionId, seats, requests: counts.requests, accepted: counts.accepted, confirmedInDatabase, remaining, isComplete, holds })
+    checks.push({
+      sessionId,
+      seats,
+      requests: counts.requests,
+      accepted: counts.accepted,
+      confirmedInDatabase,
+      remaining,
+      isComplete,
+      holds,
+    })
   }
   const hasServerErrors = countStatuses(result, 500, 600) > 0 || (result.statuses.error ?? 0) > 0
   return {

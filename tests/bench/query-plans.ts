@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openDatabase } from '@xinfang/api/db/client'
+import { staffAccounts } from '@xinfang/api/db/schema'
 import { getOwnPetition, listOwnPetitions, trackPetition } from '@xinfang/api/domain/petitions/petition-views'
 import type { Keyring } from '@xinfang/api/domain/privacy/keyring'
 import type { StaffActor } from '@xinfang/api/domain/workflow/apply-staff-action'
 import { listUnitQueue } from '@xinfang/api/domain/workflow/staff-views'
-import { staffAccounts } from '@xinfang/api/db/schema'
 import { PageQuerySchema, StaffQueueQuerySchema, StaffRoleSchema } from '@xinfang/shared'
 import { type Client, queryRows, tableNameOf, textOf } from './sql'
 
@@ -32,7 +32,8 @@ export interface ReadSample {
 
 /** What the bench hands the child process that explains the reads (see explain-reads.ts). */
 export interface ExplainRequest {
-  dataDir: string
+  /** The files to compare; the first one supplies the keyring and the staff account. */
+  dataDirs: string[]
   sample: Omit<ReadSample, 'staff'> & { staffUsername: string }
   repeat: number
 }
@@ -42,9 +43,10 @@ export interface ExplainedQuery {
   /** Position among the statements of that read. */
   step: number
   sql: string
-  medianMs: number
-  plan: string[]
-  /** Plan lines that touch every row of a large table or sort every matching row (hints, not verdicts). */
+  /** Per database file, in the order given: median time of the statement run on its own, and its plan. */
+  medianMs: number[]
+  plans: string[][]
+  /** Plan lines (on the last file) that touch every row of a large table or sort every matching row: hints. */
   warnings: string[]
 }
 
@@ -59,9 +61,20 @@ function warningsOf(plan: string[]): string[] {
   })
 }
 
-export async function explainReads(dataDir: string, keyring: Keyring, sample: ReadSample, repeat: number): Promise<ExplainedQuery[]> {
-  const database = openDatabase({ url: `file:${join(dataDir, 'xinfang.db')}`, poolSize: 1 })
-  const { client, db } = database
+/**
+ * Captures the statements of the four reads on the first file, then explains each on every file and times it,
+ * alternating between the files run by run so that both see the same machine.
+ */
+export async function explainReads(
+  dataDirs: readonly string[],
+  keyring: Keyring,
+  sample: ReadSample,
+  repeat: number,
+): Promise<ExplainedQuery[]> {
+  const databases = dataDirs.map((dir) => openDatabase({ url: `file:${join(dir, 'xinfang.db')}`, poolSize: 1 }))
+  const first = databases[0]
+  if (!first) throw new Error('no database to explain')
+  const { client, db } = first
   const original = client.execute.bind(client)
   let current: ExplainedQuery['read'] = 'citizen list'
   const captured: { read: ExplainedQuery['read']; sql: string; args: InArgs }[] = []
@@ -90,29 +103,32 @@ export async function explainReads(dataDir: string, keyring: Keyring, sample: Re
     for (const query of captured) {
       const step = steps.get(query.read) ?? 0
       steps.set(query.read, step + 1)
-      const times: number[] = []
+      const times = databases.map(() => [] as number[])
       for (let i = 0; i < repeat; i++) {
-        const before = performance.now()
-        await original({ sql: query.sql, args: query.args })
-        times.push(performance.now() - before)
+        for (const [index, database] of databases.entries()) {
+          const before = performance.now()
+          await database.client.execute({ sql: query.sql, args: query.args })
+          times[index]?.push(performance.now() - before)
+        }
       }
-      times.sort((a, b) => a - b)
-      const plan = (await original({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.args })).rows.map((row) =>
-        String(row.detail),
-      )
+      const plans: string[][] = []
+      for (const database of databases) {
+        const rows = (await database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.args })).rows
+        plans.push(rows.map((row) => String(row.detail)))
+      }
       explained.push({
         read: query.read,
         step,
         sql: query.sql,
-        medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN,
-        plan,
-        warnings: warningsOf(plan),
+        medianMs: times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN),
+        plans,
+        warnings: warningsOf(plans[plans.length - 1] ?? []),
       })
     }
     return explained
   } finally {
     client.execute = original
-    database.close()
+    for (const database of databases) database.close()
   }
 }
 
@@ -153,7 +169,9 @@ export function explainReadsInChild(request: ExplainRequest): Promise<ExplainedQ
       if (Array.isArray(message)) result = message.filter(isExplainedQuery)
     })
     child.once('exit', (code) =>
-      result && code === 0 ? resolve(result) : reject(new Error(`explaining the reads failed (exit code ${code})`)),
+      result && result.length > 0 && code === 0
+        ? resolve(result)
+        : reject(new Error(`explaining the reads failed (exit code ${code}, ${result?.length ?? 0} statements)`)),
     )
     child.send(request)
   })
@@ -166,9 +184,9 @@ function isExplainedQuery(value: unknown): value is ExplainedQuery {
     'read' in value &&
     'sql' in value &&
     typeof value.sql === 'string' &&
-    'plan' in value &&
-    Array.isArray(value.plan) &&
+    'plans' in value &&
+    Array.isArray(value.plans) &&
     'medianMs' in value &&
-    typeof value.medianMs === 'number'
+    Array.isArray(value.medianMs)
   )
 }

@@ -1,5 +1,6 @@
 import { petitionEvents, petitions } from '@xinfang/api/db/schema'
 import {
+  chineseDateOf,
   DAY_MS,
   deadlineAfter,
   NATIONAL_PROFILE,
@@ -47,6 +48,12 @@ export const PETITION_SHAPE = insertShape<PetitionInsert>(petitions, [
   'externalBody',
   'overdueSince',
   'lastSupervisedAt',
+  'decidedAt',
+  'isDecidedOnTime',
+  'firstRepliedAt',
+  'isFirstReplyOnTime',
+  'reviewRequestedAt',
+  'repeatKind',
   'updatedAt',
 ])
 
@@ -275,7 +282,7 @@ export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (
     if (dayOfAt !== day) {
       day = dayOfAt
       decideBy = deadlineAfter(at, NATIONAL_PROFILE.decide)
-      decideDate = shanghaiDateOf(decideBy)
+      decideDate = chineseDateOf(decideBy)
       // Acceptance is three days after submission: rows submitted on one day share their reply limit too.
       replyBy = deadlineAfter(at + 3 * DAY_MS, NATIONAL_PROFILE.reply)
     }
@@ -286,11 +293,23 @@ export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (
     const category = kind === 'report' ? (discipline ?? pick(plan.categories, random())) : pick(choosable, random())
     const status = weighted(ageDays <= 15 ? RECENT : ageDays <= 90 ? IN_HAND : SETTLED, random())
     const intake = kind === 'report' ? plan.disciplineUnitId : plan.intakeUnitId
+    // The workflow's timestamps as apply-staff-action.ts and withdraw-petition.ts set them: decided three days
+    // after submission, replied thirty days after acceptance, review asked ten days after the reply.
     const isDecided = status !== 'submitted' && status !== 'not_accepted' && status !== 'withdrawn'
-    const acceptedAt = isDecided ? at + 3 * DAY_MS : null
+    const decidedAt = isDecided || status === 'not_accepted' ? at + 3 * DAY_MS : null
+    const acceptedAt = isDecided ? decidedAt : null
     const isReplied = isDecided && status !== 'accepted' && status !== 'in_progress' && status !== 'transferred'
     const repliedAt = isReplied && acceptedAt !== null ? acceptedAt + 30 * DAY_MS : null
-    const closedAt = status === 'closed' || status === 'finalized' ? (repliedAt ?? at) + 45 * DAY_MS : null
+    const isReviewed = status.startsWith('review_') || status.startsWith('recheck_')
+    const reviewRequestedAt = isReviewed && repliedAt !== null ? repliedAt + 10 * DAY_MS : null
+    const closedAt =
+      status === 'closed' || status === 'finalized'
+        ? (repliedAt ?? at) + 45 * DAY_MS
+        : status === 'not_accepted'
+          ? decidedAt
+          : status === 'withdrawn'
+            ? at + DAY_MS
+            : null
     const citizenId = citizenIds[g % citizenIds.length]
     if (citizenId === undefined) throw new Error('a seed needs citizens')
     const id = uuidV7At(at)
@@ -322,7 +341,13 @@ export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (
         externalBody: null,
         overdueSince: null,
         lastSupervisedAt: null,
-        updatedAt: closedAt ?? repliedAt ?? acceptedAt ?? at,
+        decidedAt,
+        isDecidedOnTime: decidedAt === null ? null : decidedAt <= decideBy,
+        firstRepliedAt: repliedAt,
+        isFirstReplyOnTime: repliedAt === null ? null : repliedAt <= replyBy,
+        reviewRequestedAt,
+        repeatKind: null,
+        updatedAt: Math.max(closedAt ?? 0, reviewRequestedAt ?? 0, repliedAt ?? 0, decidedAt ?? 0, at),
       },
       content: `${title}。${pick(CONTENTS, random())}`,
       event: {

@@ -97,7 +97,10 @@ async function makeChunk(state: WorkerState, request: ChunkRequest): Promise<Chu
   let boundRows = 0
   for (let start = request.from; start < request.to; start += ENCRYPT_BATCH) {
     const end = Math.min(request.to, start + ENCRYPT_BATCH)
-    const rows = Array.from({ length: end - start }, (_, offset) => ({ g: start + offset, ...state.makeRow(start + offset) }))
+    const rows = Array.from({ length: end - start }, (_, offset) => ({
+      g: start + offset,
+      ...state.makeRow(start + offset),
+    }))
     const contents = await Promise.all(
       rows.map(async (row) => {
         if (row.g % plan.citizenCount < BOUND_CITIZENS) {
@@ -149,7 +152,9 @@ function main(): void {
         send(await makeChunk(state, message))
       })
       .catch((error: unknown) => {
-        process.stderr.write(`seed worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+        process.stderr.write(
+          `seed worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        )
         process.exit(1)
       })
   })

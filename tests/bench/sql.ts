@@ -35,7 +35,10 @@ export interface InsertShape<Row> {
   argsOf(row: Row): SqlValue[]
 }
 
-export function insertShape<Row>(table: ColumnsOf<Row> & object, keys: readonly (keyof Row & string)[]): InsertShape<Row> {
+export function insertShape<Row>(
+  table: ColumnsOf<Row> & object,
+  keys: readonly (keyof Row & string)[],
+): InsertShape<Row> {
   const name = tableNameOf(table)
   const columns = keys.map((key) => `"${table[key].name}"`).join(', ')
   return {

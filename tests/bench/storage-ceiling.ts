@@ -13,11 +13,11 @@ import {
   petitions,
   units,
 } from '@xinfang/api/db/schema'
-import { contentAad, addressAad } from '@xinfang/api/domain/petitions/submit-petition'
+import { addressAad, contentAad } from '@xinfang/api/domain/petitions/submit-petition'
 import { encryptField } from '@xinfang/api/domain/privacy/field-crypto'
 import { createKeyringFile, keyringFromFile } from '@xinfang/api/domain/privacy/keyring'
 import { newId } from '@xinfang/api/lib/ids'
-import { DAY_MS, shanghaiDateOf, toShanghaiIso } from '@xinfang/shared'
+import { chineseDateOf, DAY_MS, shanghaiDateOf, toShanghaiIso } from '@xinfang/shared'
 import { LatencyHistogram, type LatencySummary } from './load'
 import { insertShape, integerOf, queryRows, tableNameOf, textOf } from './sql'
 
@@ -42,7 +42,8 @@ export interface StorageCeilingResult {
 }
 
 export interface StorageCeiling {
-  measure(durationMs: number, maxSubmissions: number): Promise<StorageCeilingResult>
+  /** Submits in a loop for `durationMs` or `maxSubmissions`, latencies into `histogram` when given. */
+  measure(durationMs: number, maxSubmissions: number, histogram?: LatencyHistogram): Promise<StorageCeilingResult>
   close(): void
 }
 
@@ -63,6 +64,7 @@ const PETITION = insertShape<typeof petitions.$inferInsert>(petitions, [
   'submittedAt',
   'decideBy',
   'possibleRepeatOfId',
+  'repeatKind',
   'deadlineProfile',
   'extendedDays',
   'updatedAt',
@@ -118,7 +120,15 @@ const IDEMPOTENCY = insertShape<typeof idempotencyKeys.$inferInsert>(idempotency
   'responseBody',
   'createdAt',
 ])
-const UNIT = insertShape<typeof units.$inferInsert>(units, ['id', 'code', 'name', 'shortName', 'kind', 'sortOrder', 'createdAt'])
+const UNIT = insertShape<typeof units.$inferInsert>(units, [
+  'id',
+  'code',
+  'name',
+  'shortName',
+  'kind',
+  'sortOrder',
+  'createdAt',
+])
 const CATEGORY = insertShape<typeof categories.$inferInsert>(categories, [
   'id',
   'code',
@@ -200,7 +210,7 @@ export async function openStorageCeiling(dir: string): Promise<StorageCeiling> {
       const trackingNo = `XF-${year}-${String(integerOf(counter, 'value')).padStart(6, '0')}`
       const petitionId = newId(at)
       const decideBy = at + 15 * DAY_MS
-      const message = `您的投诉请求已提交，受理编号 ${trackingNo}。信访部门将在 ${shanghaiDateOf(decideBy)} 前告知是否受理（《信访工作条例》第二十二条）。`
+      const message = `您的投诉请求已提交，受理编号 ${trackingNo}。信访部门将在 ${chineseDateOf(decideBy)} 前告知是否受理（《信访工作条例》第二十二条）。`
       await tx.execute({
         sql: PETITION.valuesSql,
         args: PETITION.argsOf({
@@ -220,6 +230,7 @@ export async function openStorageCeiling(dir: string): Promise<StorageCeiling> {
           submittedAt: at,
           decideBy,
           possibleRepeatOfId: null,
+          repeatKind: null,
           deadlineProfile: 'national',
           extendedDays: 0,
           updatedAt: at,
@@ -258,7 +269,7 @@ export async function openStorageCeiling(dir: string): Promise<StorageCeiling> {
           messageId,
           citizenId,
           template: 'petition_progress',
-          payload: JSON.stringify({ trackingNo, status: '已提交', date: shanghaiDateOf(decideBy) }),
+          payload: JSON.stringify({ trackingNo, status: '已提交', date: chineseDateOf(decideBy) }),
           status: 'pending',
           attempts: 0,
           nextAttemptAt: at,
@@ -325,24 +336,28 @@ export async function openStorageCeiling(dir: string): Promise<StorageCeiling> {
   }
 
   // Continue the audit chain of an earlier measurement on the same file.
-  const [lastAudit] = await queryRows(client, `SELECT max("${auditLog.seq.name}") AS seq FROM "${tableNameOf(auditLog)}"`)
+  const [lastAudit] = await queryRows(
+    client,
+    `SELECT max("${auditLog.seq.name}") AS seq FROM "${tableNameOf(auditLog)}"`,
+  )
   auditSeq = lastAudit?.seq === null ? 0 : integerOf(lastAudit, 'seq')
 
   return {
-    async measure(durationMs, maxSubmissions) {
-      const histogram = new LatencyHistogram()
+    async measure(durationMs, maxSubmissions, histogram = new LatencyHistogram()) {
       const started = performance.now()
       const deadline = started + durationMs
-      while (histogram.count < maxSubmissions && performance.now() < deadline) {
+      let submissions = 0
+      while (submissions < maxSubmissions && performance.now() < deadline) {
         const before = performance.now()
         await submitOnce(Date.now())
         histogram.record(performance.now() - before)
+        submissions++
       }
       const elapsedMs = performance.now() - started
       return {
-        submissions: histogram.count,
+        submissions,
         elapsedMs,
-        perSecond: (histogram.count / elapsedMs) * 1000,
+        perSecond: (submissions / elapsedMs) * 1000,
         latencyMs: histogram.summary(),
         statementsPerSubmission: 7,
         pragmas: await readPragmas(),

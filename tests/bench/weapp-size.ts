@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../support/api-server'
-import { BUILD_WEAPP_HINT, fileSize, listFiles, readAppJson, subpackagesOf, WEAPP_DIST_DIR } from '../support/weapp-build'
+import {
+  BUILD_WEAPP_HINT,
+  fileSize,
+  listFiles,
+  readAppJson,
+  subpackagesOf,
+  WEAPP_DIST_DIR,
+} from '../support/weapp-build'
 
 /** WeChat refuses to upload a mini-program whose main package exceeds 2 MB (subpackages have their own limit). */
 export const MAIN_PACKAGE_LIMIT_BYTES = 2 * 1024 * 1024

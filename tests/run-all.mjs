@@ -94,14 +94,15 @@ if (built) {
   vitestLayer('2 weapp simulation', '@xinfang/tests', ['--config', 'vitest.weapp.config.ts'])
   vitestLayer('3 weapp static checks', '@xinfang/tests', ['--config', 'vitest.weapp-static.config.ts'])
 }
-vitestLayer('5 fault (crash and restart)', '@xinfang/tests', ['--config', 'vitest.fault.config.ts'])
-vitestLayer('6 load (booking contention)', '@xinfang/tests', ['--config', 'vitest.load.config.ts'])
-vitestLayer('7 hostile input (fuzz)', '@xinfang/tests', ['--config', 'vitest.fuzz.config.ts'])
 if (built && browserReady) {
   vitestLayer('4 H5 end-to-end (Chromium)', '@xinfang/tests', ['--config', 'vitest.e2e.config.ts'])
 } else {
   results.push({ name: '4 H5 end-to-end (Chromium)', passed: 0, failed: 1, seconds: 0 })
 }
+
+vitestLayer('5 fault (crash and restart)', '@xinfang/tests', ['--config', 'vitest.fault.config.ts'])
+vitestLayer('6 load (booking contention)', '@xinfang/tests', ['--config', 'vitest.load.config.ts'])
+vitestLayer('7 hostile input (fuzz)', '@xinfang/tests', ['--config', 'vitest.fuzz.config.ts'])
 
 heading('summary')
 for (const r of results) {

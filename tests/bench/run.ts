@@ -59,7 +59,7 @@ import { measureWeappSize, type WeappSize } from './weapp-size'
  * run and interleaved with it — a trivial Hono route (the HTTP ceiling), a raw libSQL loop doing exactly one
  * submission's writes (the storage ceiling), the same reads at 10 thousand and at 1 million petitions side by
  * side — plus the booking rush with its seat invariant and the mini-program's main package.
- * Method and reasons: docs/decisions/007-benchmarks.md.
+ * Method and reasons: docs/decisions/008-benchmarks.md.
  *
  * `--quick`: every phase shortened and 100 thousand instead of 1 million rows, for working on the bench itself.
  */
@@ -179,7 +179,15 @@ function sampleIndexes(total: number, size: number): number[] {
     const candidate = Math.floor(Math.random() * (j + 1))
     chosen.add(chosen.has(candidate) ? j : candidate)
   }
-  return [...chosen].sort(() => Math.random() - 0.5)
+  // Fisher–Yates: Floyd's set comes out in insertion order, which favours the high indexes at the end.
+  const shuffled = [...chosen]
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const swap = shuffled[i] ?? 0
+    shuffled[i] = shuffled[j] ?? 0
+    shuffled[j] = swap
+  }
+  return shuffled
 }
 
 /** Tracking samples spread over every row whose query code the bench knows. */
@@ -392,8 +400,6 @@ async function main(): Promise<number> {
     await checkContracts(large.baseUrl, largeReaders[0] ?? firstReader, firstSample, largeIntake)
     const smallLabel = formatCount(SETTINGS.small)
     const largeLabel = formatCount(SETTINGS.large)
-      ? `${formatNumber(SETTINGS.large / 1_000_000)}M`
-      : `${formatNumber(SETTINGS.large / 1000)}k`
 
     const smallTrack = trackContender(`track @${smallLabel}`, small, concurrency, smallSamples, 0)
     const largeTrack = trackContender(`track @${largeLabel}`, large, concurrency, largeSamples, 200_000)
@@ -494,8 +500,6 @@ function report(results: Results): number {
   const { machine, weapp, storage, submission, bookings, reads, seeds, limiter, queries, petitions } = results
   const smallLabel = formatCount(petitions.small)
   const largeLabel = formatCount(petitions.large)
-    ? `${formatNumber(petitions.large / 1_000_000)}M`
-    : `${formatNumber(petitions.large / 1000)}k`
   const rows: TableRow[] = []
   const row = (partial: Partial<TableRow> & Pick<TableRow, 'measure' | 'result'>): void => {
     rows.push({ p50: '', p99: '', cpu: '', against: '', ratio: '', goal: '', ...partial })
@@ -635,7 +639,7 @@ function report(results: Results): number {
 
   const durationMs = performance.now() - started
   const title = `Xinfang benchmark ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${machine.commit ?? 'unknown'}${machine.hasLocalChanges ? ' + local changes' : ''} · ${SETTINGS.concurrency} concurrent clients · ${formatNumber(durationMs / 1000)} s`
-  const markdown = `${renderMarkdown(rows)}\n\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (1-minute load average ${machine.loadAverageAtStart.toFixed(1)}–${loadAtEnd.toFixed(1)}: a shared machine); ${startedAt.toISOString().slice(0, 10)}, commit ${machine.commit ?? 'unknown'}; \`npm run bench\`, method in docs/decisions/007-benchmarks.md.`
+  const markdown = `${renderMarkdown(rows)}\n\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (1-minute load average ${machine.loadAverageAtStart.toFixed(1)}–${loadAtEnd.toFixed(1)}: a shared machine); ${startedAt.toISOString().slice(0, 10)}, commit ${machine.commit ?? 'unknown'}; \`npm run bench\`, method in docs/decisions/008-benchmarks.md.`
   process.stdout.write(`\n${title}\n\n${renderText(rows)}\n\n${notes.map((note) => `• ${note}`).join('\n')}\n`)
 
   mkdirSync(OUTPUT_DIR, { recursive: true })

@@ -24,11 +24,11 @@ import { uuidV7At } from './uuid-v7'
 
 /*
  * Grows the petitions table of a stopped server's database to a target size, fast: seeded citizens (demo
- * accounts, so the benchmark can sign in as them), petitions spread over the last two years with statuses by age,
- * and each petition's first timeline event. Rows are made and encrypted by child processes and written here, in
- * time order, one large transaction per chunk, through the API's own connection setup (WAL, synchronous=FULL).
- * Messages, outbox rows, audit entries and idempotency keys of seeded petitions are not written: none of the
- * measured reads touches them.
+ * accounts: `POST /auth/demo {name}` signs in as any of them), petitions spread over the last two years with
+ * statuses by age, and each petition's first timeline event. Rows are made and encrypted by child processes
+ * (seed-worker.ts) and written here, by one writer, in time order, one transaction per chunk. Messages, outbox
+ * rows, audit entries and idempotency keys of seeded petitions are not written: none of the measured reads
+ * touches them. Method: docs/decisions/008-benchmarks.md.
  */
 
 const TESTS_DIR = fileURLToPath(new URL('../', import.meta.url))
@@ -66,10 +66,9 @@ export interface SeedResult {
   waitMs: number
   databaseBytes: number
   plan: SeedPlan
-  /** The demo sign-in name of the i-th seeded citizen: `POST /auth/demo {name}` signs in as them. */
-  citizenName(i: number): string
 }
 
+/** The demo sign-in name of the i-th citizen of a seed (its openid is `demo:<name>`). */
 export function seededCitizenName(tag: string, i: number): string {
   return `bench-${tag}-${i}`
 }
@@ -304,7 +303,6 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
       waitMs,
       databaseBytes: statSync(file).size,
       plan,
-      citizenName: (i) => seededCitizenName(options.tag, i),
     }
   } finally {
     for (const worker of workers) {

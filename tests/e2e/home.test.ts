@@ -34,7 +34,7 @@ test('the H5 home page lists the seeded reception sessions in Chinese', async ()
 
   const cards = page.locator('.reception-card')
   expect(await cards.count()).toBe(sessions.items.length)
-  const text = await page.locator('#reception-list').innerText()
+  const text = (await page.locator('#reception-list').textContent()) ?? ''
   for (const session of sessions.items) {
     expect(text).toContain(session.leader.name)
   }
@@ -51,7 +51,7 @@ test('the H5 home page says so, with a way to retry, when the API is unreachable
   await page.goto(`${api.baseUrl}/`)
   const retry = page.locator('#reload')
   await retry.waitFor({ timeout: 30_000 })
-  expect(await page.locator('body').innerText()).toMatch(/网络|稍后|重新加载/)
+  expect((await page.locator('body').textContent()) ?? '').toMatch(/网络|稍后|重新加载/)
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'home-error.png'), fullPage: true })
 
   await page.unroute('**/api/v1/receptions**')

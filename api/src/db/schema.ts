@@ -258,7 +258,7 @@ export const petitions = sqliteTable(
   },
   (table) => [
     index('petitions_citizen_idx').on(table.citizenId, table.submittedAt, table.id),
-    index('petitions_queue_idx').on(table.handlingUnitId, table.status, table.submittedAt),
+    index('petitions_queue_idx').on(table.handlingUnitId, table.status, table.submittedAt, table.id),
     // The unit queue is read newest first: this lets SQLite walk the index instead of sorting the whole queue.
     index('petitions_unit_recent_idx').on(table.handlingUnitId, table.submittedAt, table.id),
     index('petitions_status_deadline_idx').on(table.status, table.decideBy),

@@ -1,1 +1,0 @@
-CREATE INDEX `petitions_unit_recent_idx` ON `petitions` (`handling_unit_id`,`submitted_at`,`id`);

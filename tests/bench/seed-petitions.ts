@@ -24,7 +24,7 @@ import { uuidV7At } from './uuid-v7'
 
 /*
  * Grows the petitions table of a stopped server's database to a target size, fast: seeded citizens (demo
- * accounts: `POST /auth/demo {name}` signs in as any of them), petitions spread over the last two years with
+ * accounts: `POST /auth/demo {name}` signs in as whichever of them is named), petitions spread over the last two years with
  * statuses by age, and each petition's first timeline event. Rows are made and encrypted by child processes
  * (seed-worker.ts) and written here, by one writer, in time order, one transaction per chunk. Messages, outbox
  * rows, audit entries and idempotency keys of seeded petitions are not written: none of the measured reads

@@ -59,6 +59,15 @@ async function publicTimeline(db: Db, petitionId: string): Promise<TimelineEvent
   return events.map((event) => ({ at: toShanghaiIso(event.at), type: event.type, message: event.publicMessage ?? '' }))
 }
 
+/** A petition's attachments in upload order, as both the citizen's and the staff detail show them. */
+export function listPetitionAttachments(db: Db, petitionId: string) {
+  return db
+    .select({ id: attachments.id, mime: attachments.mime, size: attachments.size })
+    .from(attachments)
+    .where(eq(attachments.petitionId, petitionId))
+    .orderBy(asc(attachments.createdAt))
+}
+
 /** The citizen's own petitions, newest first. */
 export async function listOwnPetitions(db: Db, citizenId: string, query: PageQuery, now: number) {
   const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
@@ -125,11 +134,7 @@ export async function getOwnPetition(
     .limit(1)
   if (!row) throw new AppError('NOT_FOUND')
   const { petition } = row
-  const files = await db
-    .select({ id: attachments.id, mime: attachments.mime, size: attachments.size })
-    .from(attachments)
-    .where(eq(attachments.petitionId, petition.id))
-    .orderBy(asc(attachments.createdAt))
+  const files = await listPetitionAttachments(db, petition.id)
   return {
     ...summaryOf(petition, row.category, now),
     content: await decryptField(keyring, petition.contentEnc, contentAad(petition.id)),

@@ -18,11 +18,12 @@ import {
 import { and, asc, desc, eq, gt, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database, Db } from '../../db/client'
-import { attachments, categories, petitionEvents, petitions, units } from '../../db/schema'
+import { categories, petitionEvents, petitions, units } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
 import { appendAudit } from '../audit/audit-log'
 import { loadPlainProfile } from '../identity/citizen-profile'
+import { listPetitionAttachments } from '../petitions/petition-views'
 import { addressAad, contentAad } from '../petitions/submit-petition'
 import { decryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
@@ -192,10 +193,7 @@ export async function getStaffPetition(
     .from(petitionEvents)
     .where(eq(petitionEvents.petitionId, petition.id))
     .orderBy(asc(petitionEvents.at), asc(petitionEvents.id))
-  const files = await db
-    .select({ id: attachments.id, mime: attachments.mime, size: attachments.size })
-    .from(attachments)
-    .where(eq(attachments.petitionId, petition.id))
+  const files = await listPetitionAttachments(db, petition.id)
   const address = petition.addressEnc
     ? await decryptField(deps.keyring, petition.addressEnc, addressAad(petition.id))
     : null

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Client, Transaction } from '@libsql/client'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { type Database, openDatabase } from './client'
+import { cacheStatements, type Database, openDatabase } from './client'
 import { runMigrations } from './migrate'
 
 let dir: string
@@ -134,4 +134,68 @@ test('a caller is answered only after the commit that holds its write', async ()
   } finally {
     observer.close()
   }
+})
+
+test('prepared statements are reused per connection, dropped least recently used first', () => {
+  const prepared: string[] = []
+  const connection = {
+    prepare(sql: string) {
+      prepared.push(sql)
+      return { sql }
+    },
+  }
+  cacheStatements(connection, 2, { generation: 0 })
+  const first = connection.prepare('select 1')
+  expect(connection.prepare('select 1')).toBe(first)
+  connection.prepare('select 2')
+  connection.prepare('select 1') // now the most recent: 'select 2' is the oldest
+  connection.prepare('select 3') // over the limit: drops 'select 2'
+  connection.prepare('select 1')
+  connection.prepare('select 2')
+  expect(prepared).toEqual(['select 1', 'select 2', 'select 3', 'select 2'])
+})
+
+test('a schema change made on one connection empties the statement cache of every connection', () => {
+  const schema = { generation: 0 }
+  const connectionOf = (prepared: string[]) => ({
+    prepare(sql: string) {
+      prepared.push(sql)
+      return { sql }
+    },
+  })
+  const preparedByA: string[] = []
+  const preparedByB: string[] = []
+  const a = connectionOf(preparedByA)
+  const b = connectionOf(preparedByB)
+  cacheStatements(a, 10, schema)
+  cacheStatements(b, 10, schema)
+  a.prepare('select x from t')
+  b.prepare('select x from t')
+  a.prepare('  ALTER TABLE t ADD COLUMN y')
+  a.prepare('select x from t')
+  b.prepare('select x from t')
+  b.prepare('select x from t')
+  expect(preparedByA).toEqual(['select x from t', '  ALTER TABLE t ADD COLUMN y', 'select x from t'])
+  expect(preparedByB).toEqual(['select x from t', 'select x from t'])
+})
+
+test('a cached statement sees rows written since, and follows a change to its table', async () => {
+  await database.write(async (tx) => {
+    await tx.run('CREATE TABLE scratch (x INTEGER)')
+  })
+  const read = async () =>
+    (await database.client.execute('SELECT * FROM scratch ORDER BY x')).rows.map((row) => ({ ...row }))
+  expect(await read()).toEqual([])
+  await database.write(async (tx) => {
+    await tx.run('INSERT INTO scratch VALUES (1), (2)')
+  })
+  expect(await read()).toEqual([{ x: 1 }, { x: 2 }])
+  await database.write(async (tx) => {
+    await tx.run('ALTER TABLE scratch ADD COLUMN y TEXT')
+    await tx.run("UPDATE scratch SET y = 'a'")
+  })
+  expect(await read()).toEqual([
+    { x: 1, y: 'a' },
+    { x: 2, y: 'a' },
+  ])
 })

@@ -51,6 +51,7 @@ export function connectionPragmas(busyTimeoutMs: number): string[] {
 class ConfiguredConnectionPool extends ConnectionPool {
   readonly #configured = new WeakSet<object>()
   readonly #pragmas: string
+  readonly #schema: SchemaVersion = { generation: 0 }
 
   constructor(path: string, options: object, maxConnections: number, pragmas: string[]) {
     super(path, options, maxConnections)
@@ -61,9 +62,63 @@ class ConfiguredConnectionPool extends ConnectionPool {
     const connection = super.acquireSync(forTransaction)
     if (!this.#configured.has(connection)) {
       connection.exec(this.#pragmas)
+      cacheStatements(connection, STATEMENT_CACHE_SIZE, this.#schema)
       this.#configured.add(connection)
     }
     return connection
+  }
+}
+
+/** Distinct SQL texts kept prepared per connection: the application issues a few hundred at most. */
+export const STATEMENT_CACHE_SIZE = 500
+
+interface PreparingConnection {
+  prepare(sql: string): unknown
+}
+
+/** Shared by the connections of one pool: bumped by any schema change made through it. */
+export interface SchemaVersion {
+  generation: number
+}
+
+const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i
+
+/**
+ * The client prepares every statement afresh, which was the largest single cost of a petition submission (about
+ * a sixth of its CPU time, in the profile behind docs/decisions/008). Keeping prepared statements per connection,
+ * keyed by SQL text, removes it: the queries come from the query builder with values bound as parameters, so the
+ * texts repeat. Safe because the client runs each statement to completion synchronously (`all()` or `run()`)
+ * and sets its modes again before every use, so no state carries from one use to the next.
+ *
+ * A prepared statement keeps the column names it was prepared with, so a schema change (migrations, run through
+ * this pool at start) empties every connection's cache. Least recently used statements are dropped past `limit`.
+ */
+export function cacheStatements(connection: PreparingConnection, limit: number, schema: SchemaVersion): void {
+  const prepare = connection.prepare.bind(connection)
+  const cache = new Map<string, unknown>()
+  let generation = schema.generation
+  connection.prepare = (sql: string) => {
+    if (SCHEMA_CHANGE.test(sql)) {
+      schema.generation++
+      return prepare(sql)
+    }
+    if (generation !== schema.generation) {
+      cache.clear()
+      generation = schema.generation
+    }
+    const cached = cache.get(sql)
+    if (cached !== undefined) {
+      cache.delete(sql)
+      cache.set(sql, cached)
+      return cached
+    }
+    const statement = prepare(sql)
+    cache.set(sql, statement)
+    if (cache.size > limit) {
+      const oldest = cache.keys().next()
+      if (!oldest.done) cache.delete(oldest.value)
+    }
+    return statement
   }
 }
 

@@ -199,3 +199,40 @@ test('a cached statement sees rows written since, and follows a change to its ta
     { x: 2, y: 'a' },
   ])
 })
+
+test('a cached statement answers its columns and whether it returns rows from the first use', () => {
+  const calls = { raw: 0, columns: 0 }
+  const statementOf = (isReader: boolean) => ({
+    raw() {
+      calls.raw++
+      if (!isReader) throw new TypeError('not a reader')
+    },
+    columns() {
+      calls.columns++
+      return [{ name: 'x' }]
+    },
+  })
+  const connection = { prepare: (sql: string) => statementOf(sql.startsWith('select')) }
+  cacheStatements(connection, 10, { generation: 0 })
+  const write = connection.prepare('insert into t values (1)') as ReturnType<typeof statementOf>
+  expect(() => write.raw()).toThrow('not a reader')
+  expect(() => connection.prepare('insert into t values (1)').raw()).toThrow('only for statements that return data')
+  const read = connection.prepare('select x from t') as ReturnType<typeof statementOf>
+  read.raw()
+  expect(read.columns()).toEqual([{ name: 'x' }])
+  expect(connection.prepare('select x from t').columns()).toEqual([{ name: 'x' }])
+  expect(calls).toEqual({ raw: 2, columns: 1 })
+})
+
+test('writes through cached statements report their changes and reads see them, run after run', async () => {
+  await database.write(async (tx) => {
+    await tx.run('CREATE TABLE scratch (x INTEGER)')
+  })
+  for (let i = 1; i <= 3; i++) {
+    const inserted = await database.client.execute({ sql: 'INSERT INTO scratch VALUES (?), (?)', args: [i, i] })
+    expect(inserted.rowsAffected).toBe(2)
+    const counted = await database.client.execute({ sql: 'SELECT count(*) AS n FROM scratch WHERE x <= ?', args: [i] })
+    expect(counted.columns).toEqual(['n'])
+    expect(counted.rows[0]?.n).toBe(2 * i)
+  }
+})

@@ -76,6 +76,22 @@ interface PreparingConnection {
   prepare(sql: string): unknown
 }
 
+/** The parts of a prepared statement the client calls on every use, as `@libsql/client` 0.18 does. */
+interface ReusedStatement {
+  raw(toggle?: boolean): unknown
+  columns(): unknown
+}
+
+const isReusedStatement = (value: unknown): value is ReusedStatement =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof Reflect.get(value, 'raw') === 'function' &&
+  typeof Reflect.get(value, 'columns') === 'function'
+
+/** Thrown, as libSQL does, when a statement that returns no rows is asked for raw rows; built once, not per use. */
+class NotAReaderError extends Error {}
+const NOT_A_READER = new NotAReaderError('The raw() method is only for statements that return data')
+
 /** Shared by the connections of one pool: bumped by any schema change made through it. */
 export interface SchemaVersion {
   generation: number
@@ -112,7 +128,7 @@ export function cacheStatements(connection: PreparingConnection, limit: number, 
       cache.set(sql, cached)
       return cached
     }
-    const statement = prepare(sql)
+    const statement = remembering(prepare(sql))
     cache.set(sql, statement)
     if (cache.size > limit) {
       const oldest = cache.keys().next()
@@ -120,6 +136,35 @@ export function cacheStatements(connection: PreparingConnection, limit: number, 
     }
     return statement
   }
+}
+
+/**
+ * The client asks a statement for its columns twice per use and learns that a write returns no rows by catching
+ * the exception `raw()` throws. Neither answer changes for a statement's lifetime (a schema change empties the
+ * cache), so a cached statement remembers them: the columns once, and for a write an exception allocated once.
+ */
+function remembering(statement: unknown): unknown {
+  if (!isReusedStatement(statement)) return statement
+  const raw = statement.raw.bind(statement)
+  const columns = statement.columns.bind(statement)
+  let isReader: boolean | undefined
+  let knownColumns: unknown
+  statement.raw = (toggle?: boolean) => {
+    if (isReader === false) throw NOT_A_READER
+    try {
+      raw(toggle)
+      isReader = true
+    } catch (error) {
+      isReader = false
+      throw error
+    }
+    return statement
+  }
+  statement.columns = () => {
+    knownColumns ??= columns()
+    return knownColumns
+  }
+  return statement
 }
 
 function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number): Client {

@@ -2,6 +2,7 @@ import type { AuthResult } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { citizenProfiles, citizens, staffAccounts } from '../../db/schema'
+import type { KeyBytes } from '../privacy/keyring'
 import { issueTokens, retireRefreshToken, revokeFamilyIn, unauthenticated } from './sessions'
 
 /**
@@ -11,7 +12,7 @@ import { issueTokens, retireRefreshToken, revokeFamilyIn, unauthenticated } from
 export async function refreshSession(
   database: Database,
   refreshToken: string,
-  options: { tokenSecret: Uint8Array; now: number },
+  options: { tokenSecret: KeyBytes; now: number },
 ): Promise<AuthResult> {
   const result = await database.write(async (tx): Promise<AuthResult | null> => {
     const outcome = await retireRefreshToken(tx, refreshToken, options.now)

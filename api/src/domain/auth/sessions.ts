@@ -3,6 +3,7 @@ import type { Database, WriteTx } from '../../db/client'
 import { refreshTokens } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { newId } from '../../lib/ids'
+import type { KeyBytes } from '../privacy/keyring'
 import { ACCESS_TOKEN_TTL_SECONDS, type Principal, signAccessToken } from './tokens'
 
 /** How long a login lasts without use: a month on a citizen's own phone, a working day for staff. */
@@ -31,7 +32,7 @@ export type PrincipalWithoutFamily =
 export async function issueTokens(
   tx: WriteTx,
   subject: PrincipalWithoutFamily,
-  secret: Uint8Array,
+  secret: KeyBytes,
   now: number,
   familyId: string = newId(now),
 ): Promise<TokenPair> {

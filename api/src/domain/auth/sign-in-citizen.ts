@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { citizenProfiles, citizens } from '../../db/schema'
 import { newId } from '../../lib/ids'
+import type { KeyBytes } from '../privacy/keyring'
 import { issueTokens } from './sessions'
 
 /**
@@ -12,7 +13,7 @@ import { issueTokens } from './sessions'
 export async function signInCitizen(
   database: Database,
   openid: string,
-  options: { isDemo: boolean; tokenSecret: Uint8Array; now: number },
+  options: { isDemo: boolean; tokenSecret: KeyBytes; now: number },
 ): Promise<AuthResult> {
   return database.write(async (tx) => {
     await tx

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { staffAccounts, staffLoginThrottle } from '../../db/schema'
 import { AppError } from '../../http/app-error'
+import type { KeyBytes } from '../privacy/keyring'
 import { verifyPassword } from '../staff/password'
 import { issueTokens } from './sessions'
 
@@ -17,7 +18,7 @@ const DUMMY_HASH = 'pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAA
 export async function signInStaff(
   database: Database,
   credentials: { username: string; password: string },
-  options: { tokenSecret: Uint8Array; now: number; allowDemoAccounts: boolean; onUnknownUsername?: () => void },
+  options: { tokenSecret: KeyBytes; now: number; allowDemoAccounts: boolean; onUnknownUsername?: () => void },
 ): Promise<AuthResult> {
   const { now } = options
   const username = credentials.username.toLowerCase()

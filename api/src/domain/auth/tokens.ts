@@ -1,6 +1,7 @@
 import { STAFF_ROLES, type StaffRole } from '@xinfang/shared'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
+import type { KeyBytes } from '../privacy/keyring'
 
 /**
  * Access tokens are short JWTs; refresh tokens are opaque random strings stored hashed (see refresh-tokens.ts).
@@ -31,7 +32,24 @@ export type Principal =
   | { kind: 'citizen'; id: string; familyId: string }
   | { kind: 'staff'; id: string; familyId: string; role: StaffRole; unitId: string }
 
-export async function signAccessToken(secret: Uint8Array, principal: Principal, now: number): Promise<string> {
+/**
+ * The HMAC key imported once per secret: handed raw bytes, jose imports a key on every call, which was the largest
+ * cost of authenticating a request.
+ */
+const signingKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>()
+
+function signingKeyOf(secret: KeyBytes): Promise<CryptoKey> {
+  let key = signingKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    signingKeys.set(secret, key)
+    // A failed import must not stay cached for the next call.
+    key.catch(() => signingKeys.delete(secret))
+  }
+  return key
+}
+
+export async function signAccessToken(secret: KeyBytes, principal: Principal, now: number): Promise<string> {
   const audience = principal.kind
   const claims =
     principal.kind === 'staff'
@@ -45,18 +63,18 @@ export async function signAccessToken(secret: Uint8Array, principal: Principal, 
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(now / 1000) + ACCESS_TOKEN_TTL_SECONDS[audience])
     .setJti(crypto.randomUUID())
-    .sign(secret)
+    .sign(await signingKeyOf(secret))
 }
 
 /** The principal of a valid access token for `audience`, or null for anything else (never throws). */
 export async function verifyAccessToken(
-  secret: Uint8Array,
+  secret: KeyBytes,
   token: string,
   audience: Audience,
   now: number,
 ): Promise<Principal | null> {
   try {
-    const { payload } = await jwtVerify(token, secret, {
+    const { payload } = await jwtVerify(token, await signingKeyOf(secret), {
       algorithms: [TOKEN_ALGORITHM],
       issuer: TOKEN_ISSUER,
       audience: AUDIENCES[audience],

@@ -138,6 +138,15 @@ test('a body over the size limit is a 413 problem, whether or not it declares it
     413,
     'PAYLOAD_TOO_LARGE',
   )
+  await expectProblem(
+    await context.app.request('/api/v1/categories', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+    }),
+    413,
+    'PAYLOAD_TOO_LARGE',
+  )
   const stream = new ReadableStream({
     start(controller) {
       controller.enqueue(new TextEncoder().encode(big))

@@ -41,7 +41,7 @@ const inFlight = new WeakMap<Database, Set<string>>()
 export async function hashRequestBody(body: unknown): Promise<string> {
   const canonical = JSON.stringify(body, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value,
   )
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical ?? 'undefined'))

@@ -45,7 +45,11 @@ function hashOf(entry: Omit<StoredEntry, 'hash'>): Promise<string> {
  * together or not at all. Writes are serialized (db/client.ts), so reading the tail and appending cannot race.
  */
 export async function appendAudit(tx: WriteTx, entry: AuditEntryInput, now: number): Promise<void> {
-  const [last] = await tx.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
+  const [last] = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1)
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: now,

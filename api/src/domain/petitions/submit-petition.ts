@@ -45,7 +45,11 @@ export async function submitPetition(
   input: PetitionCreate,
   now: number,
 ): Promise<PetitionCreated> {
-  const [category] = await tx.select().from(categories).where(eq(categories.id, input.categoryId)).limit(1)
+  const [category] = await tx
+    .select({ id: categories.id })
+    .from(categories)
+    .where(eq(categories.id, input.categoryId))
+    .limit(1)
   if (!category) throw fieldError('categoryId', '请选择列表中的事项分类')
   if (input.targetUnitId) {
     const [target] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.targetUnitId)).limit(1)

@@ -9,13 +9,14 @@ import {
   shanghaiTime,
   toShanghaiIso,
 } from '@xinfang/shared'
-import { and, asc, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
-import type { WriteTx } from '../../db/client'
-import { attachments, categories, counters, petitions, units } from '../../db/schema'
+import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
+import type { Database, WriteTx } from '../../db/client'
+import { attachments, counters, petitions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { newId } from '../../lib/ids'
 import { blindIndex, decryptField, encryptField, fieldAad } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
+import { type ReferenceSnapshot, referenceSnapshot } from '../reference/reference-snapshot'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { recordPetitionStep } from './record-step'
 import { REPEAT_SIMILARITY_THRESHOLD, textSimilarity } from './similarity'
@@ -40,20 +41,15 @@ export const addressAad = (petitionId: string) => fieldAad('petitions', 'address
  */
 export async function submitPetition(
   tx: WriteTx,
-  deps: { keyring: Keyring; deadlines: DeadlinePolicy },
+  deps: { database: Database; keyring: Keyring; deadlines: DeadlinePolicy },
   citizenId: string,
   input: PetitionCreate,
   now: number,
 ): Promise<PetitionCreated> {
-  const [category] = await tx
-    .select({ id: categories.id })
-    .from(categories)
-    .where(eq(categories.id, input.categoryId))
-    .limit(1)
-  if (!category) throw fieldError('categoryId', '请选择列表中的事项分类')
-  if (input.targetUnitId) {
-    const [target] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.targetUnitId)).limit(1)
-    if (!target) throw fieldError('targetUnitId', '请选择列表中的单位')
+  const reference = await referenceSnapshot(deps.database, now)
+  if (!reference.hasCategory(input.categoryId)) throw fieldError('categoryId', '请选择列表中的事项分类')
+  if (input.targetUnitId && !reference.hasUnit(input.targetUnitId)) {
+    throw fieldError('targetUnitId', '请选择列表中的单位')
   }
 
   const [today] = await tx
@@ -82,7 +78,7 @@ export async function submitPetition(
       throw fieldError('attachmentIds', '附件不存在或已用于其他信访事项，请重新上传')
   }
 
-  const handlingUnitId = await routeOnSubmission(tx, input.kind)
+  const handlingUnitId = routeOnSubmission(reference, input.kind)
   const id = newId(now)
   const trackingNo = await nextTrackingNo(tx, now)
   const queryCode = newQueryCode()
@@ -154,15 +150,11 @@ function fieldError(field: string, message: string): AppError {
 }
 
 /** 检举控告 goes to 纪检监察, never through the units it may accuse (Art. 30); the rest to the 信访部门. */
-async function routeOnSubmission(tx: WriteTx, kind: PetitionCreate['kind']): Promise<string> {
-  const [unit] = await tx
-    .select({ id: units.id })
-    .from(units)
-    .where(eq(units.kind, kind === 'report' ? 'discipline' : 'petition_bureau'))
-    .orderBy(asc(units.sortOrder))
-    .limit(1)
-  if (!unit) throw new Error(`no ${kind === 'report' ? 'discipline' : 'petition bureau'} unit is configured`)
-  return unit.id
+function routeOnSubmission(reference: ReferenceSnapshot, kind: PetitionCreate['kind']): string {
+  const unitKind = kind === 'report' ? 'discipline' : 'petition_bureau'
+  const unitId = reference.firstUnitOf(unitKind)
+  if (!unitId) throw new Error(`no ${unitKind} unit is configured`)
+  return unitId
 }
 
 /** XF-<year>-<six digits>, sequential per Shanghai year, advanced inside the write transaction. */

@@ -1,7 +1,9 @@
 import { type Client, createClient } from '@libsql/client'
-import { ConnectionPool, Sqlite3Client } from '@libsql/client/sqlite3'
+import { ConnectionPool } from '@libsql/client/sqlite3'
 import { sql } from 'drizzle-orm'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
+import { isStorageUnavailable } from '../lib/storage-errors'
+import { EmbeddedClient } from './embedded-client'
 
 /**
  * Without the relational query API (`db.query.*`, unused): with a schema, every transaction and savepoint builds a
@@ -18,8 +20,8 @@ export interface Database {
   /**
    * Runs `work` in one `BEGIN IMMEDIATE` transaction. Writes in this process go one at a time: the embedded
    * driver is synchronous, so a second connection waiting on SQLite's busy handler would block the event loop
-   * that the first transaction needs to finish — a deadlock until `busy_timeout`. Other processes on the same
-   * file still wait on SQLite's lock, which `busy_timeout` covers.
+   * that the first transaction needs to finish — a deadlock until `busy_timeout`. A lock held by another process
+   * on the same file is waited for on a timer, up to `busy_timeout` (see `EmbeddedClient`).
    */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
   close(): void
@@ -173,7 +175,7 @@ function remembering(statement: unknown): unknown {
 function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number): Client {
   const path = decodeURIComponent(new URL(url).pathname)
   const pool = new ConfiguredConnectionPool(path, {}, poolSize, connectionPragmas(busyTimeoutMs))
-  return new Sqlite3Client(pool, 'number')
+  return new EmbeddedClient(pool, busyTimeoutMs)
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
@@ -212,8 +214,10 @@ function createGroupCommitter(db: Db) {
     while (pending.length > 0) {
       const batch = pending.splice(0, GROUP_COMMIT_MAX_JOBS)
       const outcomes: { ok: boolean; value: unknown }[] = []
+      let hasBegun = false
       try {
         await db.transaction(async (tx) => {
+          hasBegun = true
           for (const job of batch) {
             try {
               outcomes.push({ ok: true, value: await tx.transaction((savepoint) => job.work(savepoint)) })
@@ -223,8 +227,12 @@ function createGroupCommitter(db: Db) {
           }
         })
       } catch (error) {
-        // The COMMIT itself failed (disk full, I/O error): none of the batch is durable.
-        for (const job of batch) job.reject(error)
+        // The COMMIT itself failed (disk full, I/O error): none of the batch is durable. If the transaction could
+        // not even begin for a storage reason (another process held the write lock for all of busy_timeout), every
+        // write still queued would wait as long and fail alike: answer them now, so each is told within one
+        // busy_timeout rather than after every write ahead of it has waited its own.
+        const failed = !hasBegun && isStorageUnavailable(error) ? [...batch, ...pending.splice(0)] : batch
+        for (const job of failed) job.reject(error)
         continue
       }
       batch.forEach((job, index) => {

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Transaction } from '@libsql/client'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { isStorageUnavailable } from '../lib/storage-errors'
+import { type Database, openDatabase } from './client'
+
+/*
+ * What the embedded client does when the store fails: a database that cannot grow, and a write lock that another
+ * connection (standing in for another process on the same file) keeps.
+ */
+
+let dir: string
+let database: Database
+const opened: Database[] = []
+
+const open = (busyTimeoutMs: number, poolSize = 4) => {
+  const handle = openDatabase({ url: `file:${join(dir, 'x.db')}`, busyTimeoutMs, poolSize })
+  opened.push(handle)
+  return handle
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'xinfang-faults-'))
+  // One connection, so the page cap set below holds for every statement of this handle.
+  database = open(300, 1)
+  await database.write((tx) => tx.run('CREATE TABLE notes (body BLOB NOT NULL)'))
+})
+
+afterEach(() => {
+  for (const handle of opened.splice(0)) handle.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const countNotes = async () => (await database.client.execute('SELECT count(*) AS n FROM notes')).rows[0]?.n
+
+/** Caps the file at its current size, so that the next write needing a new page fails with SQLITE_FULL. */
+async function fillTheDatabase() {
+  const pages = Number((await database.client.execute('PRAGMA page_count')).rows[0]?.[0])
+  await database.client.execute(`PRAGMA max_page_count = ${pages}`)
+}
+
+const rejectionOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected the write to be refused')
+}
+
+test('a write the full database cannot hold is refused as storage unavailable, and nothing of it stays', async () => {
+  await fillTheDatabase()
+  const error = await rejectionOf(database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))')))
+  expect(isStorageUnavailable(error)).toBe(true)
+  expect(String(error)).not.toMatch(/^Error: TRANSACTION_CLOSED$/)
+  expect(await countNotes()).toBe(0)
+})
+
+test('when the database fills up mid-batch, every write of the batch is refused as storage unavailable', async () => {
+  await fillTheDatabase()
+  // While a first write holds the writer, three more queue up and then share one transaction; the second one's
+  // insert makes SQLite roll all of it back.
+  let openGate = () => {}
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve
+  })
+  const first = database.write(() => gate)
+  const queued = Promise.allSettled([
+    database.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')")),
+    database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))')),
+    database.write((tx) => tx.run("INSERT INTO notes VALUES (x'01')")),
+  ])
+  openGate()
+  await first
+  const results = await queued
+  for (const result of results) {
+    expect(result.status).toBe('rejected')
+    expect(result.status === 'rejected' && isStorageUnavailable(result.reason)).toBe(true)
+  }
+  expect(await countNotes()).toBe(0)
+})
+
+test('once space is freed the same write commits, on the same connections', async () => {
+  await fillTheDatabase()
+  await expect(database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))'))).rejects.toThrow()
+  await database.client.execute('PRAGMA max_page_count = 1000000')
+  await database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))'))
+  expect(await countNotes()).toBe(1)
+  expect((await database.client.execute('PRAGMA integrity_check')).rows[0]?.[0]).toBe('ok')
+})
+
+/** Another handle on the same file takes the write lock and keeps it until released. */
+async function holdWriteLock(): Promise<Transaction> {
+  const holder = open(5_000)
+  const transaction = await holder.client.transaction('write')
+  await transaction.execute("INSERT INTO notes VALUES (x'ff')")
+  return transaction
+}
+
+test('a write waiting for a lock held elsewhere leaves the event loop free, then is refused as busy', async () => {
+  const held = await holdWriteLock()
+  const started = performance.now()
+  const ticks: number[] = []
+  const ticker = setInterval(() => ticks.push(performance.now()), 10)
+  const error = await rejectionOf(database.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')")))
+  const ended = performance.now()
+  clearInterval(ticker)
+  await held.rollback()
+
+  expect(isStorageUnavailable(error)).toBe(true)
+  expect(String(error)).toContain('SQLITE_BUSY')
+  expect(ended - started).toBeGreaterThanOrEqual(250)
+  expect(ended - started).toBeLessThan(1_000)
+  // SQLite's own busy handler would have slept through all 300 ms in one synchronous call: no tick in between.
+  const marks = [started, ...ticks, ended]
+  const longestPause = Math.max(...marks.slice(1).map((mark, i) => mark - (marks[i] ?? started)))
+  expect(longestPause).toBeLessThan(150)
+})
+
+test('writes queued behind a lock held elsewhere are all answered when the first one gives up', async () => {
+  const held = await holdWriteLock()
+  const started = performance.now()
+  const answeredAfter = await Promise.all(
+    Array.from({ length: 5 }, (_, n) =>
+      database
+        .write((tx) => tx.run(`INSERT INTO notes VALUES (x'0${n}')`))
+        .then(
+          () => 'committed',
+          (error: unknown) => (isStorageUnavailable(error) ? performance.now() - started : 'other error'),
+        ),
+    ),
+  )
+  await held.rollback()
+  // The first write waits alone (the others queue behind it); had the others then waited a busy_timeout of
+  // their own, the last answers would come after 600 ms.
+  for (const after of answeredAfter) {
+    expect(typeof after).toBe('number')
+    expect(Number(after)).toBeLessThan(450)
+  }
+  await database.write((tx) => tx.run("INSERT INTO notes VALUES (x'aa')"))
+  expect(await countNotes()).toBe(1)
+})
+
+test('a write commits as soon as the lock held elsewhere is released within busy_timeout', async () => {
+  const patient = open(5_000)
+  const held = await holdWriteLock()
+  setTimeout(() => void held.rollback(), 200)
+  const started = performance.now()
+  await patient.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')"))
+  const waited = performance.now() - started
+  expect(waited).toBeGreaterThanOrEqual(150)
+  expect(waited).toBeLessThan(1_000)
+  expect(await countNotes()).toBe(1)
+  expect((await patient.client.execute('PRAGMA busy_timeout')).rows[0]?.[0]).toBe(5_000)
+})

@@ -3,13 +3,17 @@ import { STAFF_ROLES, type StaffRole } from './auth'
 import { NATIONAL_PROFILE, ZHEJIANG_PROFILE } from './deadlines'
 import { PETITION_STATUSES, type PetitionStatus } from './petition'
 import {
+  CITIZEN_ACTION_RULES,
   canStaffSee,
   decideStaffAction,
+  FINAL_STATUSES,
+  reviewStepOf,
   STAFF_ACTION_RULES,
   STAFF_ACTION_TYPES,
   type StaffAction,
   StaffActionSchema,
   type StaffActionType,
+  SYSTEM_TRANSITION_RULES,
   type WorkflowPetition,
 } from './workflow'
 
@@ -186,4 +190,48 @@ test('each action states what it requires: a legal route for 不予受理, a des
   expect(StaffActionSchema.safeParse({ type: 'extend', version: 1, days: 10 }).success).toBe(false)
   expect(StaffActionSchema.safeParse({ type: 'accept' }).success).toBe(false)
   for (const action of Object.values(sampleAction)) expect(StaffActionSchema.safeParse(action).success).toBe(true)
+})
+
+describe("the citizen's moves and the service's own", () => {
+  const KINDS = ['complaint', 'suggestion', 'inquiry', 'report'] as const
+
+  test('a review is open after the reply, a recheck after the review reply, for complaints only', () => {
+    for (const status of PETITION_STATUSES) {
+      for (const kind of KINDS) {
+        const expected =
+          kind !== 'complaint'
+            ? null
+            : status === 'replied'
+              ? 'request_review'
+              : status === 'review_replied'
+                ? 'request_recheck'
+                : null
+        expect(reviewStepOf({ status, kind }), `${kind} in ${status}`).toBe(expected)
+      }
+    }
+  })
+
+  test('each move leads to the status that the body above then answers from', () => {
+    expect(CITIZEN_ACTION_RULES.request_review.to).toBe('review_requested')
+    expect(STAFF_ACTION_RULES.review_reply.from).toEqual([CITIZEN_ACTION_RULES.request_review.to])
+    expect(CITIZEN_ACTION_RULES.request_recheck.to).toBe('recheck_requested')
+    expect(STAFF_ACTION_RULES.recheck_reply.from).toEqual([CITIZEN_ACTION_RULES.request_recheck.to])
+    expect(CITIZEN_ACTION_RULES.request_recheck.from).toEqual([STAFF_ACTION_RULES.review_reply.to])
+    expect(FINAL_STATUSES).toContain(STAFF_ACTION_RULES.recheck_reply.to)
+  })
+
+  test('a petition can be withdrawn only before any reply', () => {
+    const replied = new Set(['replied', 'review_requested', 'review_replied', 'recheck_requested', 'recheck_replied'])
+    for (const status of CITIZEN_ACTION_RULES.withdraw.from) expect(replied.has(status), status).toBe(false)
+    expect(CITIZEN_ACTION_RULES.withdraw.from).toEqual(['submitted', 'accepted', 'in_progress'])
+  })
+
+  test('the service closes only answered matters, and only a recheck reply becomes final', () => {
+    const answered = new Set<PetitionStatus>(['replied', 'review_replied', 'recheck_replied'])
+    for (const rule of Object.values(SYSTEM_TRANSITION_RULES)) {
+      for (const status of rule.from) expect(answered.has(status), status).toBe(true)
+    }
+    expect(SYSTEM_TRANSITION_RULES.finalize).toEqual({ from: ['recheck_replied'], to: 'finalized' })
+    expect(SYSTEM_TRANSITION_RULES.close.from).not.toContain('recheck_replied')
+  })
 })

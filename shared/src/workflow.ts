@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { StaffRole } from './auth'
 import { IdSchema } from './common'
 import type { DeadlineProfile } from './deadlines'
-import { PETITION_STATUSES, type PetitionStatus } from './petition'
+import { PETITION_STATUSES, type PetitionStatus, WITHDRAWABLE_STATUSES } from './petition'
 import type { PetitionKind } from './reference'
 
 /**
@@ -254,4 +254,58 @@ export function decideStaffAction(
     }
   }
   return { ok: true, to: rule.to ?? petition.status }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The citizen's moves and the service's own
+// ---------------------------------------------------------------------------------------------------------------
+
+export type CitizenActionType = 'withdraw' | 'request_review' | 'request_recheck'
+
+interface CitizenActionRule {
+  from: readonly PetitionStatus[]
+  to: PetitionStatus
+  /** Only these kinds of petition; every kind when absent. */
+  kinds?: readonly PetitionKind[]
+}
+
+/**
+ * What the person who filed a petition may do with it: withdraw it before any reply (DOMAIN.md lifecycle); ask
+ * the body above the one that replied for a 复查 (Art. 35), then for a 复核 of the 复查 (Art. 36). Reviews exist
+ * for 投诉请求 only: suggestions, inquiries and reports are not decisions a citizen can contest.
+ */
+export const CITIZEN_ACTION_RULES: Record<CitizenActionType, CitizenActionRule> = {
+  withdraw: { from: WITHDRAWABLE_STATUSES, to: 'withdrawn' },
+  request_review: { from: ['replied'], to: 'review_requested', kinds: ['complaint'] },
+  request_recheck: { from: ['review_replied'], to: 'recheck_requested', kinds: ['complaint'] },
+}
+
+/** After the 复核 reply the matter is final: no further review (Art. 36 ¶3). */
+export const FINAL_STATUSES: readonly PetitionStatus[] = ['recheck_replied', 'finalized']
+
+/** Which review the petition is open to now, if any: 复查 after the reply, 复核 after the 复查 reply. */
+export function reviewStepOf(petition: {
+  status: PetitionStatus
+  kind: PetitionKind
+}): 'request_review' | 'request_recheck' | null {
+  for (const step of ['request_review', 'request_recheck'] as const) {
+    const rule = CITIZEN_ACTION_RULES[step]
+    if (rule.from.includes(petition.status) && (rule.kinds ?? [petition.kind]).includes(petition.kind)) return step
+  }
+  return null
+}
+
+export type SystemTransitionType = 'close' | 'finalize'
+
+/**
+ * What the service does by itself when a window lapses: a reply nobody asked to review within the review window
+ * is 办结 (`closed`); a 复核 reply is 终结 (`finalized`) once its rating window is over. The windows are in
+ * `deadlines.ts` (review request) and `rating.ts` (rating).
+ */
+export const SYSTEM_TRANSITION_RULES: Record<
+  SystemTransitionType,
+  { from: readonly PetitionStatus[]; to: PetitionStatus }
+> = {
+  close: { from: ['replied', 'review_replied'], to: 'closed' },
+  finalize: { from: ['recheck_replied'], to: 'finalized' },
 }

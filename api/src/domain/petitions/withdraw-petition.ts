@@ -1,4 +1,4 @@
-import { WITHDRAWABLE_STATUSES } from '@xinfang/shared'
+import { CITIZEN_ACTION_RULES } from '@xinfang/shared'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions } from '../../db/schema'
@@ -19,12 +19,17 @@ export async function withdrawPetition(
       .where(and(eq(petitions.id, petitionId), eq(petitions.citizenId, citizenId)))
       .limit(1)
     if (!row) throw new AppError('NOT_FOUND')
-    if (!WITHDRAWABLE_STATUSES.includes(row.status)) {
+    if (!CITIZEN_ACTION_RULES.withdraw.from.includes(row.status)) {
       throw new AppError('INVALID_TRANSITION', { detail: '已答复或已办结的信访事项不能撤回' })
     }
     await tx
       .update(petitions)
-      .set({ status: 'withdrawn', version: sql`${petitions.version} + 1`, closedAt: now, updatedAt: now })
+      .set({
+        status: CITIZEN_ACTION_RULES.withdraw.to,
+        version: sql`${petitions.version} + 1`,
+        closedAt: now,
+        updatedAt: now,
+      })
       .where(eq(petitions.id, petitionId))
     const message = `您已撤回信访事项 ${row.trackingNo}，办理程序终止。如有新的情况，可以重新提出。`
     await recordPetitionStep(

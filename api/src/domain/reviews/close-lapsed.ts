@@ -1,4 +1,4 @@
-import { DAY_MS, RATING_WINDOW_DAYS } from '@xinfang/shared'
+import { DAY_MS, RATING_WINDOW_DAYS, SYSTEM_TRANSITION_RULES } from '@xinfang/shared'
 import { and, eq, inArray, isNotNull, lt, ne, or } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitionEvents, petitions } from '../../db/schema'
@@ -13,6 +13,7 @@ export async function closeLapsedPetitions(
   deps: { database: Database; deadlines: DeadlinePolicy },
   now: number,
 ): Promise<{ closed: number; finalized: number }> {
+  const { close, finalize } = SYSTEM_TRANSITION_RULES
   // Review windows are calendar days in every profile (30 days, Art. 35–36).
   const reviewDays = deps.deadlines.profile.reviewRequest.days
   // A cheap bound for the index; the exact end of each window is checked below.
@@ -31,8 +32,8 @@ export async function closeLapsedPetitions(
         and(
           isNotNull(petitions.repliedAt),
           or(
-            and(inArray(petitions.status, ['replied', 'review_replied']), lt(petitions.repliedAt, repliedBefore)),
-            and(eq(petitions.status, 'recheck_replied'), lt(petitions.repliedAt, now - RATING_WINDOW_DAYS * DAY_MS)),
+            and(inArray(petitions.status, close.from), lt(petitions.repliedAt, repliedBefore)),
+            and(inArray(petitions.status, finalize.from), lt(petitions.repliedAt, now - RATING_WINDOW_DAYS * DAY_MS)),
           ),
           ne(petitions.status, 'closed'),
         ),
@@ -41,11 +42,12 @@ export async function closeLapsedPetitions(
     let closed = 0
     let finalized = 0
     for (const row of lapsed) {
-      if (row.status !== 'recheck_replied' && row.kind === 'complaint' && row.repliedAt !== null) {
+      const isFinal = finalize.from.includes(row.status)
+      if (!isFinal && row.kind === 'complaint' && row.repliedAt !== null) {
         const deadline = deps.deadlines.after(row.repliedAt, deps.deadlines.profileOf(row.profile).reviewRequest)
         if (now <= deadline) continue
       }
-      const to = row.status === 'recheck_replied' ? 'finalized' : 'closed'
+      const to = isFinal ? finalize.to : close.to
       await tx.update(petitions).set({ status: to, closedAt: now, updatedAt: now }).where(eq(petitions.id, row.id))
       await tx.insert(petitionEvents).values({
         id: newId(now),

@@ -4,6 +4,7 @@ import {
   type Rating,
   type RatingCreate,
   type RatingStage,
+  reviewStepOf,
   toShanghaiIso,
 } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
@@ -25,8 +26,7 @@ export function ratingStageOf(status: PetitionRow['status']): RatingStage | null
 
 /** The last day a review of the latest reply may be requested, or null when the procedure allows none. */
 export function reviewRequestByOf(row: PetitionRow, deadlines: DeadlinePolicy): number | null {
-  if (row.kind !== 'complaint' || row.repliedAt === null) return null
-  if (row.status !== 'replied' && row.status !== 'review_replied') return null
+  if (row.repliedAt === null || !reviewStepOf(row)) return null
   return deadlines.after(row.repliedAt, deadlines.profileOf(row.deadlineProfile).reviewRequest)
 }
 

@@ -1,4 +1,4 @@
-import { chineseDateOf, toShanghaiIso } from '@xinfang/shared'
+import { CITIZEN_ACTION_RULES, chineseDateOf, FINAL_STATUSES, reviewStepOf, toShanghaiIso } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions, units } from '../../db/schema'
@@ -25,7 +25,7 @@ export async function requestReview(
       .where(and(eq(petitions.id, petitionId), eq(petitions.citizenId, citizenId)))
       .limit(1)
     if (!row) throw new AppError('NOT_FOUND')
-    if (row.status === 'recheck_replied' || row.status === 'finalized') {
+    if (FINAL_STATUSES.includes(row.status)) {
       throw new AppError('PETITION_FINALIZED', {
         detail: '该事项已经复核，复核意见为最终意见（《信访工作条例》第三十六条）',
       })
@@ -33,9 +33,9 @@ export async function requestReview(
     if (row.kind !== 'complaint') {
       throw new AppError('INVALID_TRANSITION', { detail: '只有投诉请求类事项可以申请复查、复核' })
     }
-    const to =
-      row.status === 'replied' ? 'review_requested' : row.status === 'review_replied' ? 'recheck_requested' : null
-    if (!to) throw new AppError('INVALID_TRANSITION', { detail: '收到书面答复后才能申请复查（复核）' })
+    const step = reviewStepOf(row)
+    if (!step) throw new AppError('INVALID_TRANSITION', { detail: '收到书面答复后才能申请复查（复核）' })
+    const to = CITIZEN_ACTION_RULES[step].to
     const deadline = reviewRequestByOf(row, deps.deadlines)
     if (deadline === null || now > deadline) {
       throw new AppError('REVIEW_WINDOW_CLOSED', {

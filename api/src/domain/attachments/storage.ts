@@ -25,12 +25,19 @@ export function createLocalAttachmentStorage(root: string): AttachmentStorage {
       const temporary = `${path}.tmp`
       const handle = await open(temporary, 'w', 0o600)
       try {
-        await handle.writeFile(bytes)
-        await handle.sync()
-      } finally {
-        await handle.close()
+        try {
+          await handle.writeFile(bytes)
+          await handle.sync()
+        } finally {
+          await handle.close()
+        }
+        await rename(temporary, path)
+      } catch (error) {
+        // On a full disk the part-written file holds the very space the next upload needs; the write's own
+        // error is the one to report, not a failure to clean up after it.
+        await rm(temporary, { force: true }).catch(() => undefined)
+        throw error
       }
-      await rename(temporary, path)
     },
     async get(key) {
       try {

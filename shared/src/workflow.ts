@@ -114,6 +114,17 @@ export const STAFF_ACTION_LABELS: Record<StaffActionType, string> = {
   recheck_reply: '复核答复',
 }
 
+/** Statuses in which the decision to accept is awaited, against `decideBy` (Art. 22). */
+export const DECIDING_STATUSES: readonly PetitionStatus[] = ['submitted', 'transferred']
+
+/** Statuses in which a reply (first, 复查 or 复核) is awaited, against `replyBy` (Art. 32–36). */
+export const REPLYING_STATUSES: readonly PetitionStatus[] = [
+  'accepted',
+  'in_progress',
+  'review_requested',
+  'recheck_requested',
+]
+
 /** Statuses in which the matter is still being handled by some unit. */
 export const ACTIVE_STATUSES: readonly PetitionStatus[] = [
   'submitted',

@@ -5,6 +5,7 @@ import {
   type PageQuery,
   type PetitionDetail,
   type PetitionSummary,
+  REPLYING_STATUSES,
   type TimelineEvent,
   type TrackResult,
   toShanghaiIso,
@@ -22,14 +23,6 @@ import { addressAad, contentAad, QUERY_CODE_INDEX } from './submit-petition'
 
 type PetitionRow = typeof petitions.$inferSelect
 
-/** Statuses in which a reply (first, 复查 or 复核) is awaited, against `reply_by`. */
-const REPLY_PENDING = new Set<PetitionRow['status']>([
-  'accepted',
-  'in_progress',
-  'review_requested',
-  'recheck_requested',
-])
-
 /** Only complaints have a review procedure; the window runs from the (latest) reply. */
 function reviewRequestByOf(row: PetitionRow): number | null {
   if (row.kind !== 'complaint' || row.repliedAt === null) return null
@@ -45,7 +38,7 @@ function deadlinesOf(row: PetitionRow) {
   const reviewRequestBy = reviewRequestByOf(row)
   return {
     ...(row.status === 'submitted' ? { decideBy: toShanghaiIso(row.decideBy) } : {}),
-    ...(row.replyBy !== null && REPLY_PENDING.has(row.status) ? { replyBy: toShanghaiIso(row.replyBy) } : {}),
+    ...(row.replyBy !== null && REPLYING_STATUSES.includes(row.status) ? { replyBy: toShanghaiIso(row.replyBy) } : {}),
     ...(reviewRequestBy !== null ? { reviewRequestBy: toShanghaiIso(reviewRequestBy) } : {}),
   }
 }

@@ -1,12 +1,14 @@
 import {
   canStaffSee,
   DAY_MS,
+  DECIDING_STATUSES,
   decideStaffAction,
   maskAddress,
   maskProfile,
   NEARLY_DUE_DAYS,
   nextDeadlineOf,
   type PlainProfile,
+  REPLYING_STATUSES,
   type RevealedPersonalData,
   STAFF_ACTION_TYPES,
   type StaffAction,
@@ -33,10 +35,19 @@ import type { DeadlinePolicy } from './deadline-policy'
 
 type PetitionRow = typeof petitions.$inferSelect
 
-/** The deadline that runs now: deciding while submitted or transferred, replying while accepted or in progress. */
+const statusIn = (statuses: readonly string[]) =>
+  sql`${petitions.status} IN (${sql.join(
+    statuses.map((status) => sql`${status}`),
+    sql`, `,
+  )})`
+
+/**
+ * The deadline that runs now: the decision while deciding (unless forwarded outside the system), the reply while
+ * a reply is awaited. As SQL for the queue's filters and the overdue sweep, and as TypeScript for the rows read.
+ */
 export const currentDeadline = sql<number | null>`CASE
-  WHEN ${petitions.status} IN ('submitted', 'transferred') AND ${petitions.externalBody} IS NULL THEN ${petitions.decideBy}
-  WHEN ${petitions.status} IN ('accepted', 'in_progress', 'review_requested', 'recheck_requested') THEN ${petitions.replyBy}
+  WHEN ${statusIn(DECIDING_STATUSES)} AND ${petitions.externalBody} IS NULL THEN ${petitions.decideBy}
+  WHEN ${statusIn(REPLYING_STATUSES)} THEN ${petitions.replyBy}
 END`
 
 function clockOf(row: PetitionRow) {
@@ -44,8 +55,8 @@ function clockOf(row: PetitionRow) {
 }
 
 function currentDeadlineOf(row: PetitionRow): number | null {
-  if ((row.status === 'submitted' || row.status === 'transferred') && row.externalBody === null) return row.decideBy
-  if (['accepted', 'in_progress', 'review_requested', 'recheck_requested'].includes(row.status)) return row.replyBy
+  if (DECIDING_STATUSES.includes(row.status) && row.externalBody === null) return row.decideBy
+  if (REPLYING_STATUSES.includes(row.status)) return row.replyBy
   return null
 }
 

@@ -28,6 +28,13 @@ test('an invalid value is refused with a message naming the variable', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
 })
 
+test('the database may grow without a ceiling unless DATABASE_MAX_SIZE_MB sets one, read in MB', () => {
+  expect(loadConfig({}).databaseMaxSizeBytes).toBeUndefined()
+  expect(loadConfig({ DATABASE_MAX_SIZE_MB: '2048' }).databaseMaxSizeBytes).toBe(2048 * 1024 * 1024)
+  expect(() => loadConfig({ DATABASE_MAX_SIZE_MB: '0' })).toThrow(/DATABASE_MAX_SIZE_MB/)
+  expect(() => loadConfig({ DATABASE_MAX_SIZE_MB: '2GB' })).toThrow(/DATABASE_MAX_SIZE_MB/)
+})
+
 const PRODUCTION = { XINFANG_MODE: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' }
 
 test('production mode never seeds demo data and refuses to be told to', () => {

@@ -17,6 +17,8 @@ const ConfigSchema = z.object({
   /** Connections the embedded database may open; writes are serialized anyway, extra ones serve reads. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(4),
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** A ceiling on the embedded database file, in MB, below the disk's own (docs/decisions/010-storage-faults.md). */
+  DATABASE_MAX_SIZE_MB: z.coerce.number().int().min(1).optional(),
   /** The mini-program's H5 build, served at `/` when it exists. */
   XINFANG_WEB_ROOT: z.string().min(1).default(`${REPO_ROOT}miniapp/dist/h5`),
   CORS_ORIGINS: z
@@ -64,6 +66,8 @@ export type Config = {
   databaseAuthToken: string | undefined
   databasePoolSize: number
   databaseBusyTimeoutMs: number
+  /** Unset: the embedded file may grow until the disk is full. */
+  databaseMaxSizeBytes: number | undefined
   webRoot: string
   corsOrigins: string[]
   bodyLimitBytes: number
@@ -134,6 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseAuthToken: env.DATABASE_AUTH_TOKEN,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseBusyTimeoutMs: env.DATABASE_BUSY_TIMEOUT_MS,
+    databaseMaxSizeBytes: env.DATABASE_MAX_SIZE_MB === undefined ? undefined : env.DATABASE_MAX_SIZE_MB * 1024 * 1024,
     webRoot: env.XINFANG_WEB_ROOT,
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

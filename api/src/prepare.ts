@@ -15,6 +15,7 @@ export async function prepareDatabase(config: Config, logger: Logger, now = Date
     authToken: config.databaseAuthToken,
     poolSize: config.databasePoolSize,
     busyTimeoutMs: config.databaseBusyTimeoutMs,
+    maxSizeBytes: config.databaseMaxSizeBytes,
   })
   try {
     await runMigrations(database)

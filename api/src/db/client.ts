@@ -32,6 +32,11 @@ export interface DatabaseOptions {
   authToken?: string | undefined
   poolSize?: number
   busyTimeoutMs?: number
+  /**
+   * The most the embedded file may grow to, in bytes (`PRAGMA max_page_count` on every connection); past it writes
+   * fail with SQLITE_FULL, answered 503, while reads go on. Unset: as large as the disk allows.
+   */
+  maxSizeBytes?: number | undefined
 }
 
 /**
@@ -57,21 +62,37 @@ class ConfiguredConnectionPool extends ConnectionPool {
   readonly #configured = new WeakSet<object>()
   readonly #pragmas: string
   readonly #schema: SchemaVersion = { generation: 0 }
+  readonly #maxSizeBytes: number | undefined
 
-  constructor(path: string, options: object, maxConnections: number, pragmas: string[]) {
+  constructor(path: string, options: object, maxConnections: number, pragmas: string[], maxSizeBytes?: number) {
     super(path, options, maxConnections)
     this.#pragmas = `${pragmas.join(';\n')};`
+    this.#maxSizeBytes = maxSizeBytes
   }
 
   override acquireSync(forTransaction?: boolean) {
     const connection = super.acquireSync(forTransaction)
     if (!this.#configured.has(connection)) {
       connection.exec(this.#pragmas)
+      if (this.#maxSizeBytes !== undefined) {
+        // A cap in pages, so in bytes only through the file's page size. SQLite never sets it below the file's
+        // current size: a file already past the cap takes no more pages, but keeps those it has.
+        const pageSize = pageSizeOf(connection.pragma('page_size'))
+        connection.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(this.#maxSizeBytes / pageSize))}`)
+      }
       cacheStatements(connection, STATEMENT_CACHE_SIZE, this.#schema)
       this.#configured.add(connection)
     }
     return connection
   }
+}
+
+/** The page size from `PRAGMA page_size` rows; the driver's `simple` option does not return a bare value. */
+function pageSizeOf(rows: unknown): number {
+  const pageSize = Array.isArray(rows) ? Number(Reflect.get(Object(rows[0]), 'page_size')) : Number.NaN
+  // A cap computed from anything else would silently be no cap at all.
+  if (!Number.isInteger(pageSize) || pageSize <= 0) throw new Error('PRAGMA page_size returned no page size')
+  return pageSize
 }
 
 /** Distinct SQL texts kept prepared per connection: the application issues a few hundred at most. */
@@ -172,16 +193,16 @@ function remembering(statement: unknown): unknown {
   return statement
 }
 
-function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number): Client {
+function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number, maxSizeBytes?: number): Client {
   const path = decodeURIComponent(new URL(url).pathname)
-  const pool = new ConfiguredConnectionPool(path, {}, poolSize, connectionPragmas(busyTimeoutMs))
+  const pool = new ConfiguredConnectionPool(path, {}, poolSize, connectionPragmas(busyTimeoutMs), maxSizeBytes)
   return new EmbeddedClient(pool, busyTimeoutMs)
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
   const isFile = options.url.startsWith('file:')
   const client = isFile
-    ? openEmbedded(options.url, options.poolSize ?? 4, options.busyTimeoutMs ?? 5_000)
+    ? openEmbedded(options.url, options.poolSize ?? 4, options.busyTimeoutMs ?? 5_000, options.maxSizeBytes)
     : createClient({ url: options.url, authToken: options.authToken, intMode: 'number' })
   const db = drizzle(client)
 

@@ -91,6 +91,23 @@ test('once space is freed the same write commits, on the same connections', asyn
   expect((await database.client.execute('PRAGMA integrity_check')).rows[0]?.[0]).toBe('ok')
 })
 
+test('a size cap holds on every pooled connection: growth past it is refused as storage unavailable, reads go on', async () => {
+  const pageSize = Number((await database.client.execute('PRAGMA page_size')).rows[0]?.[0])
+  const capped = openDatabase({ url: `file:${join(dir, 'x.db')}`, poolSize: 3, maxSizeBytes: 64 * pageSize + 100 })
+  opened.push(capped)
+  // Three transactions held at once force the pool to open three connections.
+  const transactions = await Promise.all([1, 2, 3].map(() => capped.client.transaction('read')))
+  for (const transaction of transactions) {
+    expect((await transaction.execute('PRAGMA max_page_count')).rows[0]?.[0]).toBe(64)
+  }
+  await Promise.all(transactions.map((transaction) => transaction.commit()))
+
+  await capped.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(4000))'))
+  const error = await rejectionOf(capped.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(400000))')))
+  expect(isStorageUnavailable(error)).toBe(true)
+  expect((await capped.client.execute('SELECT count(*) AS n FROM notes')).rows[0]?.n).toBe(1)
+})
+
 /** Another handle on the same file takes the write lock and keeps it until released. */
 async function holdWriteLock(): Promise<Transaction> {
   const holder = open(5_000)

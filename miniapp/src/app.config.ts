@@ -14,6 +14,7 @@ export default defineAppConfig({
         'pages/detail/index',
         'pages/track/index',
         'pages/messages/index',
+        'pages/review/index',
       ],
     },
     {

@@ -2,13 +2,20 @@ import type { ServerResponse } from 'node:http'
 import {
   type AuthResult,
   type Category,
+  type ErrorCode,
+  endOfCalendarDaysAfter,
   type Message,
   type PetitionCreate,
   type PetitionCreated,
   PetitionCreateSchema,
   type PetitionDetail,
+  type Rating,
+  RatingCreateSchema,
+  ReviewRequestCreateSchema,
+  STAFF_ACTION_LABELS,
   type Subscriptions,
   TrackQuerySchema,
+  toShanghaiIso,
   type Unit,
 } from '@xinfang/shared'
 import { type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
@@ -73,8 +80,19 @@ export interface FakePetitionApi {
   failNextSubmissions(...faults: SubmissionFault[]): void
   /** A staff step on a petition: a timeline event and a message, as the real API records them together. */
   recordStep(petitionId: string, step: { type: string; status: PetitionDetail['status']; message: string }): void
+  /**
+   * A written reply now (`reply`, or `review_reply` after a 复查 request, `recheck_reply` after 复核): the status,
+   * the timeline event, the notice titled as the real API titles it, and for a complaint the review window.
+   */
+  reply(petitionId: string, type?: 'reply' | 'review_reply' | 'recheck_reply', options?: { repliedAt?: number }): void
+  /** The next ratings or review requests are refused with these codes, in order. */
+  refuseNextRatings(...codes: ErrorCode[]): void
+  refuseNextReviewRequests(...codes: ErrorCode[]): void
   setProfile(hasProfile: boolean): void
 }
+
+/** The unit above the city's departments: where 复查 and 复核 requests go in the demo city. */
+export const REVIEW_UNIT = { id: 'unit_gov', name: '江城市人民政府' }
 
 const NOW = '2026-11-22T10:00:00.000+08:00'
 const DECIDE_BY = '2026-12-07T23:59:59.999+08:00'
@@ -93,6 +111,10 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
   const petitions: FakePetitionApi['petitions'] = new Map()
   const messages: Message[] = []
   const faults: SubmissionFault[] = []
+  const ratingRefusals: ErrorCode[] = []
+  const reviewRefusals: ErrorCode[] = []
+  /** Ratings given, by petition and stage. */
+  const ratings = new Map<string, Rating>()
 
   function signIn(): AuthResult {
     issued += 1
@@ -207,6 +229,85 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     sendJson(response, 201, created)
   }
 
+  function sendValidationProblem(response: ServerResponse, issues: { path: PropertyKey[]; message: string }[]) {
+    sendJson(
+      response,
+      400,
+      {
+        type: 'urn:xinfang:problem:validation-failed',
+        title: '提交的内容不符合要求',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        errors: issues.map((issue) => ({
+          path: ['body', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        })),
+      },
+      'application/problem+json',
+    )
+  }
+
+  /** `POST /petitions/:id/ratings` with the API's rules: the latest reply, once per stage. */
+  function rate(petitionId: string, request: RecordedRequest, response: ServerResponse) {
+    const petition = petitions.get(petitionId)
+    if (!petition) return sendProblem(response, 'NOT_FOUND')
+    const parsed = RatingCreateSchema.safeParse(JSON.parse(request.body || 'null'))
+    if (!parsed.success) return sendValidationProblem(response, parsed.error.issues)
+    const refusal = ratingRefusals.shift()
+    if (refusal) return sendProblem(response, refusal)
+    const { status, deadlines } = petition.detail
+    const stage =
+      status === 'replied'
+        ? 'reply'
+        : status === 'review_replied'
+          ? 'review'
+          : status === 'recheck_replied'
+            ? 'recheck'
+            : null
+    if (stage === null) return sendProblem(response, 'RATING_NOT_OPEN', '当前没有可以评价的答复，或已超过评价期限')
+    if (ratings.has(`${petitionId}|${stage}`)) return sendProblem(response, 'ALREADY_RATED')
+    const reviewRequestBy = deadlines.reviewRequestBy ?? null
+    const given: Rating = {
+      id: `rating_${ratings.size + 1}`,
+      stage,
+      level: parsed.data.level,
+      comment: parsed.data.comment || null,
+      tags: parsed.data.tags ?? [],
+      createdAt: toShanghaiIso(Date.now()),
+      canRequestReview: parsed.data.level === 'dissatisfied' && reviewRequestBy !== null,
+      reviewRequestBy,
+    }
+    ratings.set(`${petitionId}|${stage}`, given)
+    sendJson(response, 201, given)
+  }
+
+  /** `POST /petitions/:id/review-requests`: 复查 after the reply, 复核 after the 复查 reply, final after that. */
+  function requestReview(petitionId: string, request: RecordedRequest, response: ServerResponse) {
+    const petition = petitions.get(petitionId)
+    if (!petition) return sendProblem(response, 'NOT_FOUND')
+    const parsed = ReviewRequestCreateSchema.safeParse(JSON.parse(request.body || 'null'))
+    if (!parsed.success) return sendValidationProblem(response, parsed.error.issues)
+    const refusal = reviewRefusals.shift()
+    if (refusal) return sendProblem(response, refusal)
+    const { status } = petition.detail
+    if (status === 'recheck_replied' || status === 'finalized') return sendProblem(response, 'PETITION_FINALIZED')
+    const to = status === 'replied' ? 'review_requested' : status === 'review_replied' ? 'recheck_requested' : null
+    if (to === null) return sendProblem(response, 'INVALID_TRANSITION', '收到书面答复后才能申请复查（复核）')
+    const decideBy = toShanghaiIso(endOfCalendarDaysAfter(Date.now(), 30))
+    const stage = to === 'review_requested' ? '复查' : '复核'
+    const message = `您已申请${stage}，${REVIEW_UNIT.name}将在 ${decideBy.slice(0, 10)} 前提出${stage}意见并书面答复。`
+    petition.detail = {
+      ...petition.detail,
+      status: to,
+      handlingUnit: REVIEW_UNIT,
+      deadlines: { replyBy: decideBy },
+      nextDeadline: { kind: 'reply', label: '复查（复核）意见期限', at: decideBy, isOverdue: false },
+      timeline: [...petition.detail.timeline, { at: toShanghaiIso(Date.now()), type: to, message }],
+    }
+    addMessage(petitionId, `已申请${stage}`, message)
+    sendJson(response, 201, { petitionId, status: to, reviewUnit: REVIEW_UNIT, decideBy })
+  }
+
   function handle(request: RecordedRequest, response: ServerResponse) {
     const url = new URL(request.url, 'http://fake')
     const route = `${request.method} ${url.pathname}`
@@ -276,6 +377,10 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       message.isRead = true
       return sendJson(response, 200, message)
     }
+    const rating = /^POST \/api\/v1\/petitions\/([\w-]+)\/ratings$/.exec(route)
+    if (rating) return rate(rating[1] ?? '', request, response)
+    const review = /^POST \/api\/v1\/petitions\/([\w-]+)\/review-requests$/.exec(route)
+    if (review) return requestReview(review[1] ?? '', request, response)
     const detail = /^GET \/api\/v1\/petitions\/([\w-]+)$/.exec(route)
     if (detail) {
       const petition = petitions.get(detail[1] ?? '')
@@ -316,10 +421,40 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
         status: step.status,
         timeline: [...petition.detail.timeline, { at: NOW, type: step.type, message: step.message }],
       }
-      addMessage(petitionId, `信访事项${step.type === 'accept' ? '受理' : '进展'}`, step.message)
+      addMessage(petitionId, `信访事项${stepLabelOf(step.type)}`, step.message)
     },
+    reply(petitionId, type = 'reply', options = {}) {
+      const petition = petitions.get(petitionId)
+      if (!petition) throw new Error(`no petition ${petitionId}`)
+      const repliedAt = options.repliedAt ?? Date.now()
+      const at = toShanghaiIso(repliedAt)
+      const status = { reply: 'replied', review_reply: 'review_replied', recheck_reply: 'recheck_replied' } as const
+      const canBeReviewed = petition.detail.kind === 'complaint' && type !== 'recheck_reply'
+      const reviewRequestBy = canBeReviewed ? toShanghaiIso(endOfCalendarDaysAfter(repliedAt, 30)) : undefined
+      const opinion = { reply: '处理意见', review_reply: '复查意见', recheck_reply: '复核意见' }[type]
+      const message = `${petition.detail.handlingUnit.name}已作出书面${opinion}（解释说明）：经调查，企业已承诺分期支付拖欠工资。`
+      petition.detail = {
+        ...petition.detail,
+        status: status[type],
+        canWithdraw: false,
+        deadlines: reviewRequestBy === undefined ? {} : { reviewRequestBy },
+        nextDeadline:
+          reviewRequestBy === undefined
+            ? null
+            : { kind: 'review_request', label: '可申请复查（复核）至', at: reviewRequestBy, isOverdue: false },
+        timeline: [...petition.detail.timeline, { at, type, message }],
+      }
+      addMessage(petitionId, `信访事项${STAFF_ACTION_LABELS[type]}`, message)
+    },
+    refuseNextRatings: (...codes) => ratingRefusals.push(...codes),
+    refuseNextReviewRequests: (...codes) => reviewRefusals.push(...codes),
     setProfile(value) {
       hasProfile = value
     },
   }
+}
+
+/** A step's word as the real API titles its notice (`信访事项受理`); other steps read as progress. */
+function stepLabelOf(type: string): string {
+  return Object.entries(STAFF_ACTION_LABELS).find(([key]) => key === type)?.[1] ?? '进展'
 }

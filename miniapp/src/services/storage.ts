@@ -35,4 +35,7 @@ export const STORAGE_KEYS = {
   profileDraft: 'xinfang.profileDraft',
   petitionDraft: 'xinfang.petitionDraft',
   petitionReceipts: 'xinfang.petitionReceipts',
+  ratingDrafts: 'xinfang.ratingDrafts',
+  reviewDrafts: 'xinfang.reviewDrafts',
+  givenRatings: 'xinfang.givenRatings',
 } as const

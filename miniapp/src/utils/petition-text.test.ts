@@ -39,3 +39,20 @@ test('statuses are grouped into four colours', () => {
   expect(statusToneOf('review_replied')).toBe('answered')
   expect(statusToneOf('withdrawn')).toBe('ended')
 })
+
+test('while 复查 or 复核 is pending, the reply deadline names the reviewing body and its article', () => {
+  const deadline = {
+    kind: 'reply' as const,
+    label: '复查（复核）意见期限',
+    at: '2026-12-22T23:59:59.999+08:00',
+    isOverdue: false,
+  }
+
+  expect(describeNextDeadline(deadline, NOW, 'review_requested').sentence).toBe(
+    '复查机关应在12月22日（周二）前提出复查意见并书面答复您（《信访工作条例》第三十五条）。',
+  )
+  expect(describeNextDeadline({ ...deadline, isOverdue: true }, NOW, 'recheck_requested')).toEqual({
+    sentence: '复核机关应在12月22日（周二）前提出复核意见并书面答复您（《信访工作条例》第三十六条）。',
+    overdueAdvice: '已超过复核期限。您可以向上一级信访部门反映。',
+  })
+})

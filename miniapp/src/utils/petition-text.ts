@@ -66,9 +66,19 @@ export interface DeadlineText {
   overdueAdvice: string | undefined
 }
 
-/** The next deadline (../shared/DOMAIN.md, "Lifecycle and deadlines") as a sentence an older person can act on. */
-export function describeNextDeadline(deadline: NextDeadline, now: number): DeadlineText {
+/**
+ * The next deadline (../shared/DOMAIN.md, "Lifecycle and deadlines") as a sentence an older person can act on. The
+ * status tells a 复查/复核 decision (Art. 35, 36) from a first reply (Art. 34): both are `reply` deadlines.
+ */
+export function describeNextDeadline(deadline: NextDeadline, now: number, status?: PetitionStatus): DeadlineText {
   const date = formatShanghaiDay(deadline.at, now)
+  if (deadline.kind === 'reply' && (status === 'review_requested' || status === 'recheck_requested')) {
+    const [stage, article] = status === 'review_requested' ? ['复查', '第三十五条'] : ['复核', '第三十六条']
+    return {
+      sentence: `${stage}机关应在${date}前提出${stage}意见并书面答复您（《信访工作条例》${article}）。`,
+      overdueAdvice: deadline.isOverdue ? `已超过${stage}期限。您可以向上一级信访部门反映。` : undefined,
+    }
+  }
   switch (deadline.kind) {
     case 'decide':
       return {

@@ -8,6 +8,7 @@ export const PETITION_PAGES = {
   detail: '/packages/petition/pages/detail/index',
   track: '/packages/petition/pages/track/index',
   messages: '/packages/petition/pages/messages/index',
+  review: '/packages/petition/pages/review/index',
 } as const
 
 export const TAB_PAGES = {

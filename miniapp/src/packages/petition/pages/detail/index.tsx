@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { ERROR_CODES, PETITION_KIND_LABELS, type PetitionDetail } from '@xinfang/shared'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
 import { useRemote } from '../../../../hooks/use-remote'
 import { session } from '../../../../services/api'
@@ -10,9 +10,11 @@ import { findReceipt } from '../../../../utils/petition-draft'
 import { formatFileSize } from '../../../../utils/petition-form'
 import { statusLabel, statusToneOf } from '../../../../utils/petition-text'
 import { problemFromError } from '../../../../utils/problem'
+import { pendingReviewOf, REVIEW_KIND_LABELS } from '../../../../utils/reply-stage'
 import { paramOf, TAB_PAGES } from '../../../../utils/routes'
 import { CopyRow } from '../../components/copy-row'
 import { DeadlineNotice } from '../../components/deadline-notice'
+import { ReplyFollowUp } from '../../components/reply-follow-up'
 import { Timeline } from '../../components/timeline'
 import './index.scss'
 
@@ -21,10 +23,15 @@ interface LoadedDetail {
   checkedAt: number
 }
 
-/** One petition: where it stands, the next deadline with its legal basis, every public step, and 撤回 while allowed. */
+/**
+ * One petition: where it stands, the next deadline with its legal basis, every public step, 撤回 while allowed, and
+ * after a reply its rating and the way to 复查/复核. `rate=1` (from a reply in the message centre) brings the rating
+ * into view.
+ */
 export default function DetailPage() {
   const { params } = useRouter()
   const petitionId = paramOf(params, 'id')
+  const isRatingAsked = paramOf(params, 'rate') === '1'
   const detail = useRemote<LoadedDetail>(async () => {
     if (petitionId === undefined) throw new Error('没有指定信访事项')
     return { petition: await fetchPetition(petitionId), checkedAt: Date.now() }
@@ -77,6 +84,7 @@ export default function DetailPage() {
             return (
               <PetitionView
                 detail={state.data}
+                isRatingAsked={isRatingAsked}
                 onRefresh={() => detail.reload({ quietly: true })}
                 onWithdrawn={(petition) => detail.replace({ petition, checkedAt: Date.now() })}
               />
@@ -87,19 +95,39 @@ export default function DetailPage() {
   )
 }
 
+/** Where the page scrolls to when opened from a reply: the rating sheet under the timeline. */
+const FOLLOW_UP_SELECTOR = '#reply-follow-up'
+
 function PetitionView({
   detail,
+  isRatingAsked,
   onRefresh,
   onWithdrawn,
 }: {
   detail: LoadedDetail
+  isRatingAsked: boolean
   onRefresh: () => void
   onWithdrawn: (petition: PetitionDetail) => void
 }) {
   const { petition, checkedAt } = detail
-  const [receipt] = useState(() => findReceipt(petition.id, session.user()?.id))
+  const userId = session.user()?.id
+  const [receipt] = useState(() => findReceipt(petition.id, userId))
   const [isWithdrawing, setWithdrawing] = useState(false)
   const [withdrawError, setWithdrawError] = useState<string | undefined>()
+
+  // Once, when the petition first shows: the reply is read at the top of the timeline, the rating waits below it.
+  useEffect(() => {
+    if (!isRatingAsked || typeof Taro.pageScrollTo !== 'function') return
+    // A macrotask later, so that the mini-program has rendered the section the selector names.
+    const timer = setTimeout(() => {
+      Promise.resolve()
+        .then(() => Taro.pageScrollTo({ selector: FOLLOW_UP_SELECTOR, duration: 300 }))
+        .catch(() => {})
+    }, 0)
+    return () => clearTimeout(timer)
+  }, [isRatingAsked])
+
+  const pendingReview = pendingReviewOf(petition.status)
 
   const withdraw = async () => {
     const answer = await Taro.showModal({
@@ -136,8 +164,11 @@ function PetitionView({
         <Text className="detail__meta">
           {PETITION_KIND_LABELS[petition.kind]} · {petition.category.name}
         </Text>
-        <Text className="detail__meta">办理单位：{petition.handlingUnit.name}</Text>
-        <DeadlineNotice deadline={petition.nextDeadline} now={checkedAt} />
+        <Text className="detail__meta" id="detail-unit">
+          {pendingReview === null ? '办理单位' : `${REVIEW_KIND_LABELS[pendingReview]}机关`}：
+          {petition.handlingUnit.name}
+        </Text>
+        <DeadlineNotice deadline={petition.nextDeadline} now={checkedAt} status={petition.status} />
         <CopyRow id="tracking-no" label="受理编号" value={petition.trackingNo} />
         {receipt !== undefined && (
           <>
@@ -156,6 +187,8 @@ function PetitionView({
         </View>
         <Timeline events={petition.timeline} now={checkedAt} />
       </View>
+
+      {userId !== undefined && <ReplyFollowUp petition={petition} userId={userId} now={checkedAt} />}
 
       <View className="detail__card">
         <Text className="detail__section-title">您反映的内容</Text>

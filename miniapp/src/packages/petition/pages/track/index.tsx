@@ -92,7 +92,7 @@ export default function TrackPage() {
             {PETITION_KIND_LABELS[state.result.kind]} · {state.result.category.name}
           </Text>
           <Text className="track__meta">{formatShanghaiDate(state.result.submittedAt, state.checkedAt)} 提交</Text>
-          <DeadlineNotice deadline={state.result.nextDeadline} now={state.checkedAt} />
+          <DeadlineNotice deadline={state.result.nextDeadline} now={state.checkedAt} status={state.result.status} />
           <Text className="track__section-title">办理进度</Text>
           <Timeline events={state.result.timeline} now={state.checkedAt} />
         </View>

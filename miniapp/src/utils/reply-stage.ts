@@ -1,0 +1,164 @@
+import {
+  endOfCalendarDaysAfter,
+  type Message,
+  type PetitionDetail,
+  type PetitionStatus,
+  type Problem,
+  RATING_WINDOW_DAYS,
+  type RatingStage,
+  STAFF_ACTION_LABELS,
+} from '@xinfang/shared'
+import { formatShanghaiDay } from './format'
+
+/**
+ * What a petition's latest reply allows the citizen to do next (../shared/DOMAIN.md, "Satisfaction rating" and the
+ * lifecycle): rate it within 30 days, and — for a complaint — ask the unit above to review it (复查 after the first
+ * reply, Art. 35; 复核 after the 复查 reply, Art. 36). The petition detail carries no rating state of its own, so
+ * both are read from its status, its timeline and `deadlines.reviewRequestBy`, with the rules the API applies
+ * (api/src/domain/reviews); the API stays the judge and its 409s are explained where they come back.
+ */
+
+/** A reply stage of a petition; reception visits are rated elsewhere. */
+export type ReplyStage = Exclude<RatingStage, 'session'>
+
+/** The timeline event (a staff action type) that is each stage's written reply. */
+const REPLY_EVENT_OF: Record<ReplyStage, string> = {
+  reply: 'reply',
+  review: 'review_reply',
+  recheck: 'recheck_reply',
+}
+
+/**
+ * The notice of a written reply, as the API titles it (`信访事项答复`, `信访事项复查答复`, `信访事项复核答复`: the staff
+ * step's label, api/src/domain/workflow/apply-staff-action.ts). Messages carry no event type of their own, so the
+ * title is what tells a reply from other progress.
+ */
+const REPLY_MESSAGE_TITLES = new Set(
+  (['reply', 'review_reply', 'recheck_reply'] as const).map((type) => `信访事项${STAFF_ACTION_LABELS[type]}`),
+)
+
+export function isReplyMessage(message: Pick<Message, 'subjectKind' | 'title'>): boolean {
+  return message.subjectKind === 'petition' && REPLY_MESSAGE_TITLES.has(message.title)
+}
+
+/** Which reply the status invites a rating for, as the API decides it. */
+export function replyStageOf(status: PetitionStatus): ReplyStage | null {
+  switch (status) {
+    case 'replied':
+      return 'reply'
+    case 'review_replied':
+      return 'review'
+    case 'recheck_replied':
+    case 'finalized':
+      return 'recheck'
+    default:
+      return null
+  }
+}
+
+export interface RatingOpening {
+  stage: ReplyStage
+  /** The reply being rated, as the timeline recorded it (null if the timeline lacks it). */
+  repliedAt: string | null
+  /** The last instant the reply can be rated (end of the 30th day after it), or null when unknown. */
+  rateBy: number | null
+  isOpen: boolean
+}
+
+/** The rating of the latest reply, or null when the petition has no reply to rate. */
+export function ratingOpeningOf(
+  petition: Pick<PetitionDetail, 'status' | 'timeline'>,
+  now: number,
+): RatingOpening | null {
+  const stage = replyStageOf(petition.status)
+  if (stage === null) return null
+  const reply = [...petition.timeline].reverse().find((event) => event.type === REPLY_EVENT_OF[stage])
+  const repliedAtMs = reply === undefined ? Number.NaN : Date.parse(reply.at)
+  // Without the reply's date the window cannot be computed here; the form stays open and the API decides.
+  const rateBy = Number.isNaN(repliedAtMs) ? null : endOfCalendarDaysAfter(repliedAtMs, RATING_WINDOW_DAYS)
+  return { stage, repliedAt: reply?.at ?? null, rateBy, isOpen: rateBy === null || now <= rateBy }
+}
+
+/** 复查 (review of the first reply) or 复核 (review of the 复查 reply). */
+export type ReviewKind = 'review' | 'recheck'
+
+export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = { review: '复查', recheck: '复核' }
+
+/** The article of 信访工作条例 (2022) each kind of request rests on. */
+export const REVIEW_KIND_ARTICLES: Record<ReviewKind, string> = { review: '第三十五条', recheck: '第三十六条' }
+
+export interface ReviewOpening {
+  kind: ReviewKind
+  /** 申请期限: the end of the 30th day after the reply, as the API computed it. */
+  requestBy: string
+  isOpen: boolean
+}
+
+/**
+ * The review the latest reply allows, or null when there is none: only a complaint's written reply can be reviewed,
+ * and the API gives `reviewRequestBy` exactly then.
+ */
+export function reviewOpeningOf(
+  petition: Pick<PetitionDetail, 'status' | 'deadlines'>,
+  now: number,
+): ReviewOpening | null {
+  const requestBy = petition.deadlines.reviewRequestBy
+  if (requestBy === undefined) return null
+  const kind: ReviewKind | null =
+    petition.status === 'replied' ? 'review' : petition.status === 'review_replied' ? 'recheck' : null
+  if (kind === null) return null
+  return { kind, requestBy, isOpen: now <= Date.parse(requestBy) }
+}
+
+/** The request under way, when the petition is waiting for a 复查 or 复核 decision. */
+export function pendingReviewOf(status: PetitionStatus): ReviewKind | null {
+  if (status === 'review_requested') return 'review'
+  if (status === 'recheck_requested') return 'recheck'
+  return null
+}
+
+/** Art. 36 ¶3: after 复核 the same facts and reasons are no longer accepted. */
+export function isFinal(status: PetitionStatus): boolean {
+  return status === 'recheck_replied' || status === 'finalized'
+}
+
+/** `申请期限：12月24日（周四）前`. */
+export function formatRequestBy(requestBy: string, now: number): string {
+  return `${formatShanghaiDay(requestBy, now)}前`
+}
+
+export const FINAL_REPLY_TEXT = '复核意见为最终意见，同一事实和理由不再受理（《信访工作条例》第三十六条）。'
+
+/** Why a rating was refused, and what to do next. */
+export function ratingRefusalText(problem: Problem): string {
+  switch (problem.code) {
+    case 'ALREADY_RATED':
+      return '这次答复已经评价过了（可能是刚才的评价已经提交成功），每次答复只能评价一次。'
+    case 'RATING_NOT_OPEN':
+      return '现在不能评价：答复后 30 日内才能评价，期限可能已过，或者这件事项目前没有新的答复。请点“刷新”查看最新进展。'
+    case 'VALIDATION_FAILED':
+      return `${problem.errors?.[0]?.message ?? problem.title}。请修改后再提交。`
+    default:
+      if (problem.status >= 500) return `${problem.title}。您填写的内容已保存在本机，请稍后再点“提交评价”。`
+      return `${problem.detail ?? problem.title}。您填写的内容已保存在本机。`
+  }
+}
+
+/** Why a review request was refused, and what to do next. */
+export function reviewRefusalText(problem: Problem, kind: ReviewKind): string {
+  const label = REVIEW_KIND_LABELS[kind]
+  switch (problem.code) {
+    case 'REVIEW_WINDOW_CLOSED':
+      // The API's detail names the date the window closed ("申请期限已于 2026年12月24日 届满…").
+      return `已超过申请${label}的期限（《信访工作条例》${REVIEW_KIND_ARTICLES[kind]}）：${problem.detail ?? '须在收到答复之日起 30 日内申请'}。如有新的事实和理由，可以重新提出信访事项。`
+    case 'PETITION_FINALIZED':
+      return `这件事项已经复核，不能再申请。${FINAL_REPLY_TEXT}`
+    case 'INVALID_TRANSITION':
+      return `这件事项现在不能申请${label}：${problem.detail ?? '只有投诉请求类事项在收到书面答复后才能申请'}。请回到详情页查看最新进展。`
+    case 'VALIDATION_FAILED':
+      return `${problem.errors?.[0]?.message ?? problem.title}。请修改后再提交。`
+    default:
+      if (problem.status >= 500) return `${problem.title}。您写的理由已保存在本机，请稍后再点“提交申请”。`
+      return `${problem.detail ?? problem.title}。您写的理由已保存在本机。`
+  }
+}

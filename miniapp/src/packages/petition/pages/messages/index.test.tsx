@@ -44,3 +44,31 @@ test('an empty message centre says what will appear there', async () => {
   expect(await screen.findByText('暂时没有消息')).toBeTruthy()
   expect(screen.getByText(/每一步办理进展都会在这里通知您/)).toBeTruthy()
 })
+
+test('a reply opens its petition at the rating sheet (rate=1); other progress opens the petition as usual', async () => {
+  const api = await startFakePetitionApi()
+  routeRequestsTo(api.baseUrl)
+  const visited = recordNavigation()
+  const created = api.seedPetition({
+    kind: 'complaint',
+    categoryId: 'cat_labor',
+    title: '公司拖欠工资三个月',
+    content: '我在某公司工作，从八月起一直没有发工资，多次找老板都说没钱。',
+  })
+  api.reply(created.id)
+
+  const { container } = render(<MessagesPage />)
+
+  await screen.findByText('信访事项答复')
+  const [reply, submitted] = [...container.querySelectorAll('.messages__item')]
+  expect(reply?.textContent).toContain('查看答复并评价 ›')
+  expect(submitted?.textContent).toContain('查看信访事项 ›')
+
+  fireEvent.click(reply ?? document.body)
+  fireEvent.click(submitted ?? document.body)
+
+  expect(visited).toEqual([
+    `/packages/petition/pages/detail/index?id=${created.id}&rate=1`,
+    `/packages/petition/pages/detail/index?id=${created.id}`,
+  ])
+})

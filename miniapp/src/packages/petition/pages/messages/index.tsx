@@ -6,6 +6,7 @@ import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../.
 import { useMessages } from '../../../../hooks/use-messages'
 import { useSubscribePrompt } from '../../../../hooks/use-subscribe-prompt'
 import { formatMoment } from '../../../../utils/petition-text'
+import { isReplyMessage } from '../../../../utils/reply-stage'
 import { PETITION_PAGES, pageUrl, TAB_PAGES } from '../../../../utils/routes'
 import { SubscribePrompt } from '../../components/subscribe-prompt'
 import './index.scss'
@@ -31,7 +32,10 @@ export default function MessagesPage() {
   const open = (message: Message) => {
     centre.markRead(message)
     if (message.subjectKind === 'petition') {
-      void Taro.navigateTo({ url: pageUrl(PETITION_PAGES.detail, { id: message.subjectId }) })
+      // A reply opens the petition at its rating sheet: reading the answer and saying what one thinks of it belong
+      // together, and a 不满意 leads on to 复查 from there.
+      const rate = isReplyMessage(message) ? '1' : undefined
+      void Taro.navigateTo({ url: pageUrl(PETITION_PAGES.detail, { id: message.subjectId, rate }) })
     } else {
       void Taro.switchTab({ url: TAB_PAGES.receptions })
     }
@@ -86,9 +90,7 @@ export default function MessagesPage() {
                     </View>
                     <Text className="messages__time">{formatMoment(message.at, now)}</Text>
                     <Text className="messages__body">{message.body}</Text>
-                    <Text className="messages__open">
-                      {message.subjectKind === 'petition' ? '查看信访事项 ›' : '查看接访预约 ›'}
-                    </Text>
+                    <Text className="messages__open">{openLabelOf(message)}</Text>
                   </View>
                 ))}
                 {state.data.nextCursor !== null && (
@@ -113,4 +115,9 @@ export default function MessagesPage() {
       <SubscribePrompt state={subscribe.state} onAsk={subscribe.ask} isMessageCentre />
     </View>
   )
+}
+
+function openLabelOf(message: Message): string {
+  if (message.subjectKind !== 'petition') return '查看接访预约 ›'
+  return isReplyMessage(message) ? '查看答复并评价 ›' : '查看信访事项 ›'
 }

@@ -18,6 +18,10 @@ export default defineAppConfig({
       ],
     },
     {
+      root: 'packages/public',
+      pages: ['pages/stats/index'],
+    },
+    {
       root: 'packages/reception',
       pages: [
         'pages/session/index',

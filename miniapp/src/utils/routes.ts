@@ -11,6 +11,11 @@ export const PETITION_PAGES = {
   review: '/packages/petition/pages/review/index',
 } as const
 
+/** Pages anyone may open without signing in, in the `packages/public` subpackage. */
+export const PUBLIC_PAGES = {
+  stats: '/packages/public/pages/stats/index',
+} as const
+
 export const TAB_PAGES = {
   home: '/pages/index/index',
   petitions: '/pages/petitions/index',

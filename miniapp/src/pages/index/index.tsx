@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro'
 import { ReceptionCard } from '../../components/reception-card'
 import { type ReceptionsState, useReceptions } from '../../hooks/use-receptions'
 import { RECEPTION_PAGES } from '../../utils/reception-routes'
-import { PETITION_PAGES, pageUrl } from '../../utils/routes'
+import { PETITION_PAGES, PUBLIC_PAGES, pageUrl } from '../../utils/routes'
 import './index.scss'
 
 export default function HomePage() {
@@ -31,6 +31,13 @@ export default function HomePage() {
           onClick={() => void Taro.navigateTo({ url: PETITION_PAGES.track })}
         >
           查询办理进度
+        </Button>
+        <Button
+          className="home__secondary"
+          id="home-stats"
+          onClick={() => void Taro.navigateTo({ url: PUBLIC_PAGES.stats })}
+        >
+          阳光信访：办理情况公开
         </Button>
       </View>
 

@@ -15,6 +15,7 @@ import {
   PETITION_SHAPE,
   pooledQueryCode,
   QUERY_CODE_POOL,
+  RATING_SHAPE,
   type SeedPlan,
   trackingYearsOf,
 } from './seed-plan'
@@ -24,16 +25,18 @@ import { uuidV7At } from './uuid-v7'
 
 /*
  * Grows the petitions table of a stopped server's database to a target size, fast: seeded citizens (demo
- * accounts: `POST /auth/demo {name}` signs in as whichever of them is named), petitions spread over the last two years with
- * statuses by age, and each petition's first timeline event. Rows are made and encrypted by child processes
- * (seed-worker.ts) and written here, by one writer, in time order, one transaction per chunk. Messages, outbox
- * rows, audit entries and idempotency keys of seeded petitions are not written: none of the measured reads
- * touches them. Method: docs/decisions/008-benchmarks.md.
+ * accounts: `POST /auth/demo {name}` signs in as whichever of them is named), petitions spread over the last twelve
+ * months, each taken through the workflow up to now (seed-plan.ts), with its first timeline event and the citizen's
+ * ratings of its replies. Rows are made and encrypted by child processes (seed-worker.ts) and written here, by one
+ * writer, in time order, one transaction per chunk. Messages, outbox rows, audit entries, later timeline events
+ * and idempotency keys of seeded petitions are not written: none of the measured reads touches them (the
+ * statistics read the petitions' own columns and the ratings). Method: docs/decisions/008-benchmarks.md.
  */
 
 const TESTS_DIR = fileURLToPath(new URL('../', import.meta.url))
 const WORKER = fileURLToPath(new URL('./seed-worker.ts', import.meta.url))
-const SPAN_DAYS = 730
+/** The statistics' default window is the last twelve months: every seeded petition falls inside it. */
+const SPAN_DAYS = 365
 const PETITIONS_PER_CITIZEN = 2.5
 
 const CITIZEN_SHAPE = insertShape<typeof citizens.$inferInsert>(citizens, ['id', 'openid', 'isDemo', 'createdAt'])
@@ -54,6 +57,8 @@ export interface SeedResult {
   added: number
   /** Rows whose content is encrypted bound to their own id (the others carry pooled envelopes: seed-worker.ts). */
   boundRows: number
+  /** Ratings of the seeded petitions' replies. */
+  ratings: number
   after: number
   citizens: number
   elapsedMs: number
@@ -93,6 +98,10 @@ function isChunkReply(value: unknown): value is ChunkReply {
     typeof value.petitionsFile === 'string' &&
     'eventsFile' in value &&
     typeof value.eventsFile === 'string' &&
+    'ratingsFile' in value &&
+    typeof value.ratingsFile === 'string' &&
+    'ratings' in value &&
+    typeof value.ratings === 'number' &&
     'index' in value &&
     typeof value.index === 'number' &&
     'boundRows' in value &&
@@ -131,7 +140,7 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
 
     const unitRows = await queryRows(
       client,
-      `SELECT "${units.id.name}" AS id, "${units.kind.name}" AS kind FROM "${tableNameOf(units)}" ORDER BY "${units.sortOrder.name}"`,
+      `SELECT "${units.id.name}" AS id, "${units.kind.name}" AS kind, "${units.parentId.name}" AS parent FROM "${tableNameOf(units)}" ORDER BY "${units.sortOrder.name}"`,
     )
     const unitOfKind = (kind: string) => {
       const row = unitRows.find((candidate) => candidate.kind === kind)
@@ -161,6 +170,10 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
       now,
       intakeUnitId: unitOfKind('petition_bureau'),
       disciplineUnitId: unitOfKind('discipline'),
+      units: unitRows.map((row) => ({
+        id: textOf(row, 'id'),
+        parentId: typeof row.parent === 'string' ? row.parent : null,
+      })),
       categories: categoryRows.map((row) => ({
         id: textOf(row, 'id'),
         code: textOf(row, 'code'),
@@ -226,6 +239,7 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
     }
     let requested = 0
     let boundRows = 0
+    let ratingCount = 0
     let waitMs = 0
     let insertMs = 0
     let insertCpuMs = 0
@@ -257,6 +271,7 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
       }
       ready.delete(index)
       boundRows += chunk.boundRows
+      ratingCount += chunk.ratings
       const insertStarted = performance.now()
       const cpuBefore = process.cpuUsage().user
       waitMs += insertStarted - waitStarted
@@ -264,11 +279,13 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
       try {
         await tx.execute({ sql: PETITION_SHAPE.jsonSql, args: [readFileSync(chunk.petitionsFile)] })
         await tx.execute({ sql: EVENT_SHAPE.jsonSql, args: [readFileSync(chunk.eventsFile)] })
+        await tx.execute({ sql: RATING_SHAPE.jsonSql, args: [readFileSync(chunk.ratingsFile)] })
         await tx.commit()
       } finally {
         tx.close()
         rmSync(chunk.petitionsFile, { force: true })
         rmSync(chunk.eventsFile, { force: true })
+        rmSync(chunk.ratingsFile, { force: true })
       }
       insertMs += performance.now() - insertStarted
       insertCpuMs += (process.cpuUsage().user - cpuBefore) / 1000
@@ -294,6 +311,7 @@ export async function seedPetitionsTo(options: SeedOptions): Promise<SeedResult 
       before,
       added: count,
       boundRows,
+      ratings: ratingCount,
       after: integerOf(afterRow, 'n'),
       citizens: citizenCount,
       elapsedMs: performance.now() - started,

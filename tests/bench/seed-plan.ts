@@ -1,16 +1,18 @@
-import { petitionEvents, petitions } from '@xinfang/api/db/schema'
+import { petitionEvents, petitions, ratings } from '@xinfang/api/db/schema'
 import {
   chineseDateOf,
   DAY_MS,
+  type DeadlineRule,
   deadlineAfter,
   NATIONAL_PROFILE,
   PETITION_KIND_LABELS,
   type PetitionKind,
   type PetitionStatus,
+  RATING_WINDOW_DAYS,
   shanghaiDateOf,
 } from '@xinfang/shared'
 import { insertShape } from './sql'
-import { uuidV7At } from './uuid-v7'
+import { uuidV7At, uuidV7With } from './uuid-v7'
 
 /*
  * What a bulk seed writes, as pure functions of a plan and a row number, so that several processes can make
@@ -20,6 +22,7 @@ import { uuidV7At } from './uuid-v7'
 
 export type PetitionInsert = typeof petitions.$inferInsert
 export type EventInsert = typeof petitionEvents.$inferInsert
+export type RatingInsert = typeof ratings.$inferInsert
 
 /** Every column a submission writes, plus those later workflow steps set (accepted, replied, closed …). */
 export const PETITION_SHAPE = insertShape<PetitionInsert>(petitions, [
@@ -68,10 +71,28 @@ export const EVENT_SHAPE = insertShape<EventInsert>(petitionEvents, [
   'actorId',
 ])
 
+export const RATING_SHAPE = insertShape<RatingInsert>(ratings, [
+  'id',
+  'subjectKind',
+  'subjectId',
+  'stage',
+  'citizenId',
+  'level',
+  'comment',
+  'tags',
+  'createdAt',
+])
+
 export interface SeedCategory {
   id: string
   code: string
   defaultUnitId: string
+}
+
+/** A unit of the city: matters go down to the units below the competent one and up for review (复查, 复核). */
+export interface SeedUnit {
+  id: string
+  parentId: string | null
 }
 
 export interface TrackingYear {
@@ -96,6 +117,7 @@ export interface SeedPlan {
   now: number
   intakeUnitId: string
   disciplineUnitId: string
+  units: SeedUnit[]
   categories: SeedCategory[]
   trackingYears: TrackingYear[]
   /**
@@ -196,41 +218,10 @@ function pick<T>(items: readonly T[], random: number): T {
   return item
 }
 
-/** Cumulative weights → the first status whose bound exceeds `random`. */
-function weighted(table: readonly (readonly [PetitionStatus, number])[], random: number): PetitionStatus {
-  let bound = 0
-  for (const [status, weight] of table) {
-    bound += weight
-    if (random < bound) return status
-  }
-  return table[table.length - 1]?.[0] ?? 'submitted'
+/** A value in [low, high). */
+function between(low: number, high: number, random: number): number {
+  return low + (high - low) * random
 }
-
-// How far along the workflow a petition is, by age: new ones wait for intake, old ones are mostly done.
-const RECENT: readonly (readonly [PetitionStatus, number])[] = [
-  ['submitted', 0.75],
-  ['accepted', 0.15],
-  ['not_accepted', 0.05],
-  ['withdrawn', 0.05],
-]
-const IN_HAND: readonly (readonly [PetitionStatus, number])[] = [
-  ['accepted', 0.1],
-  ['in_progress', 0.4],
-  ['replied', 0.35],
-  ['transferred', 0.05],
-  ['not_accepted', 0.05],
-  ['withdrawn', 0.05],
-]
-const SETTLED: readonly (readonly [PetitionStatus, number])[] = [
-  ['closed', 0.45],
-  ['replied', 0.2],
-  ['finalized', 0.15],
-  ['review_requested', 0.02],
-  ['review_replied', 0.05],
-  ['recheck_replied', 0.03],
-  ['not_accepted', 0.05],
-  ['withdrawn', 0.05],
-]
 
 const TITLES = [
   '小区污水井反复外溢无人处理',
@@ -256,65 +247,297 @@ const CONTENTS = [
   '建议在湖滨街道增设社区老年食堂，解决辖区独居老人吃饭难的问题，可以考虑利用闲置的社区用房。',
 ]
 
+/** Where matters that belong in court or elsewhere are sent (转送 outside the system). */
+const EXTERNAL_BODIES = ['江城市中级人民法院', '江城市劳动人事争议仲裁委员会', '江城市东湖区人民法院']
+
+type RatingLevel = RatingInsert['level']
+type RatingStage = RatingInsert['stage']
+
+/** Satisfaction leans on timeliness: a late reply is rated 不满意 far more often. */
+function levelOf(random: number, isLate: boolean): RatingLevel {
+  const [satisfied, basically] = isLate ? [0.35, 0.3] : [0.6, 0.27]
+  return random < satisfied ? 'satisfied' : random < satisfied + basically ? 'basically_satisfied' : 'dissatisfied'
+}
+
+// Shares of the workflow, per petition. Chosen to look like a city's published figures (及时受理率 ≈ 93 %,
+// 按期办结率 ≈ 92 %, 参评率 ≈ 60 %, 满意率 ≈ 85 %), so that every measure has both sides to count.
+const WITHDRAWN_SHARE = 0.04
+const NOT_ACCEPTED_SHARE = 0.07
+const TRANSFERRED_SHARE = 0.04
+const EXTENDED_SHARE = 0.06
+const REPEAT_SHARE = 0.04
+const STREET_SHARE = 0.6
+const RATED_SHARE = 0.6
+const REVIEW_RATED_SHARE = 0.45
+const RECHECK_SHARE = 0.2
+const RECHECK_RATED_SHARE = 0.35
+/** The overdue sweep and the lapse sweep run every ten minutes: what they set lags the deadline by up to that. */
+const SWEEP_LAG_MS = 10 * 60 * 1000
+
+/** The instant `days` (fractional) after `at`, in whole milliseconds as the API stores instants. */
+function daysAfter(at: number, days: number): number {
+  return Math.round(at + days * DAY_MS)
+}
+
+/** When a sweep that runs every ten minutes acts on a deadline passed at `at`. */
+function sweptAfter(at: number, random: number): number {
+  return at + Math.floor(random * SWEEP_LAG_MS)
+}
+
+/** Days from submission to the decision: most within days, ~7 % after the 15-day limit (Art. 22). */
+function decisionDays(random: () => number): number {
+  const roll = random()
+  if (roll < 0.72) return between(0.1, 4, random())
+  if (roll < 0.93) return between(4, 14, random())
+  return between(16, 28, random())
+}
+
+/** Days from acceptance to the first reply: ~7 % after the 60-day limit, or within an extended one (Art. 34). */
+function replyDays(random: () => number, isExtended: boolean): number {
+  if (isExtended) return between(55, 88, random())
+  const roll = random()
+  if (roll < 0.5) return between(5, 30, random())
+  if (roll < 0.93) return between(30, 59, random())
+  return between(61.5, 100, random())
+}
+
 export interface SeededRow {
   petition: Omit<PetitionInsert, 'contentEnc'>
   content: string
   event: EventInsert
+  /** The citizen's ratings of the replies, in the order given (first reply, 复查, 复核). */
+  ratings: RatingInsert[]
+}
+
+/** The deadline of `rule` for an event at `at`, computed once per Shanghai day (it depends on nothing else). */
+function memoizedDeadline(rule: DeadlineRule): (at: number) => number {
+  const byDay = new Map<number, number>()
+  return (at) => {
+    const day = Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS)
+    let deadline = byDay.get(day)
+    if (deadline === undefined) {
+      deadline = deadlineAfter(at, rule)
+      byDay.set(day, deadline)
+    }
+    return deadline
+  }
 }
 
 /**
  * Makes row g of the plan, with the content still in plain text (the caller encrypts it, bound to the row's id).
- * Deadlines and dates depend only on the Shanghai day of submission and the rows come in time order, so they are
- * computed with the shared rules once per day.
+ *
+ * Each petition lives through the workflow as apply-staff-action.ts, request-review.ts, rate-petition.ts,
+ * withdraw-petition.ts and the sweeps would take it, up to the plan's "now": decided (on time or late), accepted
+ * and handed to the competent unit (a street for a district's matters), possibly extended, replied (on time or
+ * late), rated, reviewed by the unit above (复查, then 复核), closed when its windows lapse — or still waiting at
+ * any of those steps, overdue where a deadline passed. The statistics columns (decided_at, first_replied_at,
+ * review_requested_at, possible_repeat_of_id …) are set where the API sets them.
  */
 export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (g: number) => SeededRow {
   const otherCategories = plan.categories.filter((category) => category.code !== 'discipline')
   const choosable = otherCategories.length > 0 ? otherCategories : plan.categories
   const discipline = plan.categories.find((category) => category.code === 'discipline')
-  let day = Number.NaN
-  let decideBy = 0
-  let decideDate = ''
-  let replyBy = 0
+  const parentOf = new Map(plan.units.map((unit) => [unit.id, unit.parentId ?? unit.id]))
+  const childrenOf = new Map(
+    plan.units.map((unit) => [unit.id, plan.units.filter((child) => child.parentId === unit.id).map((c) => c.id)]),
+  )
+  const decideByOf = memoizedDeadline(NATIONAL_PROFILE.decide)
+  const replyByOf = memoizedDeadline(NATIONAL_PROFILE.reply)
+  const reviewRequestByOf = memoizedDeadline(NATIONAL_PROFILE.reviewRequest)
+  const reviewDecisionByOf = memoizedDeadline(NATIONAL_PROFILE.reviewDecision)
+  const ratingWindowEndOf = memoizedDeadline({ days: RATING_WINDOW_DAYS, unit: 'calendar' })
+  const decideDates = new Map<number, string>()
+
+  /** Kind and category from a generator of their own, so that a repeat can take those of its earlier petition. */
+  const subjectOf = (g: number) => {
+    const random = randomFor(g * 2_246_822_519 + plan.count)
+    const roll = random()
+    const kind: PetitionKind = roll < 0.6 ? 'complaint' : roll < 0.75 ? 'suggestion' : roll < 0.9 ? 'inquiry' : 'report'
+    const category = kind === 'report' ? (discipline ?? pick(plan.categories, random())) : pick(choosable, random())
+    return { kind, category }
+  }
+
   return (g) => {
     const random = randomFor(g * 2_654_435_761 + plan.count)
     const at = submittedAtOf(plan, g)
-    const dayOfAt = Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS)
-    if (dayOfAt !== day) {
-      day = dayOfAt
-      decideBy = deadlineAfter(at, NATIONAL_PROFILE.decide)
-      decideDate = chineseDateOf(decideBy)
-      // Acceptance is three days after submission: rows submitted on one day share their reply limit too.
-      replyBy = deadlineAfter(at + 3 * DAY_MS, NATIONAL_PROFILE.reply)
-    }
-    const ageDays = (plan.now - at) / DAY_MS
-    const kindRoll = random()
-    const kind: PetitionKind =
-      kindRoll < 0.6 ? 'complaint' : kindRoll < 0.75 ? 'suggestion' : kindRoll < 0.9 ? 'inquiry' : 'report'
-    const category = kind === 'report' ? (discipline ?? pick(plan.categories, random())) : pick(choosable, random())
-    const status = weighted(ageDays <= 15 ? RECENT : ageDays <= 90 ? IN_HAND : SETTLED, random())
-    const intake = kind === 'report' ? plan.disciplineUnitId : plan.intakeUnitId
-    // The workflow's timestamps as apply-staff-action.ts and withdraw-petition.ts set them: decided three days
-    // after submission, replied thirty days after acceptance, review asked ten days after the reply.
-    const isDecided = status !== 'submitted' && status !== 'not_accepted' && status !== 'withdrawn'
-    const decidedAt = isDecided || status === 'not_accepted' ? at + 3 * DAY_MS : null
-    const acceptedAt = isDecided ? decidedAt : null
-    const isReplied = isDecided && status !== 'accepted' && status !== 'in_progress' && status !== 'transferred'
-    const repliedAt = isReplied && acceptedAt !== null ? acceptedAt + 30 * DAY_MS : null
-    const isReviewed = status.startsWith('review_') || status.startsWith('recheck_')
-    const reviewRequestedAt = isReviewed && repliedAt !== null ? repliedAt + 10 * DAY_MS : null
-    const closedAt =
-      status === 'closed' || status === 'finalized'
-        ? (repliedAt ?? at) + 45 * DAY_MS
-        : status === 'not_accepted'
-          ? decidedAt
-          : status === 'withdrawn'
-            ? at + DAY_MS
-            : null
     const citizenId = citizenIds[g % citizenIds.length]
     if (citizenId === undefined) throw new Error('a seed needs citizens')
-    const id = uuidV7At(at)
+    const id = petitionIdOf(plan, g)
+    // The citizen's previous petition is row g − citizenCount (row g belongs to citizen g mod citizenCount).
+    const repeatOf = g >= plan.citizenCount && random() < REPEAT_SHARE ? g - plan.citizenCount : null
+    const { kind, category } = subjectOf(repeatOf ?? g)
+    const intake = kind === 'report' ? plan.disciplineUnitId : plan.intakeUnitId
+    const decideBy = decideByOf(at)
+    const withdrawAt = random() < WITHDRAWN_SHARE ? daysAfter(at, between(0.2, 20, random())) : Number.POSITIVE_INFINITY
+    // What the citizen's withdrawal cuts short: a decision or reply after it never happened.
+    const horizon = Math.min(plan.now, withdrawAt)
+
+    let status: PetitionStatus = 'submitted'
+    let handlingUnitId = intake
+    let steps = 0
+    let decidedAt: number | null = null
+    let acceptedAt: number | null = null
+    let replyBy: number | null = null
+    let firstRepliedAt: number | null = null
+    let isFirstReplyOnTime: boolean | null = null
+    let repliedAt: number | null = null
+    let reviewRequestedAt: number | null = null
+    let closedAt: number | null = null
+    let externalBody: string | null = null
+    let extendedDays = 0
+    const ratings: RatingInsert[] = []
+    const rate = (stage: RatingStage, level: RatingLevel, ratedAt: number) => {
+      ratings.push({
+        id: uuidV7At(ratedAt),
+        subjectKind: 'petition',
+        subjectId: id,
+        stage,
+        citizenId,
+        level,
+        comment: null,
+        tags: '[]',
+        createdAt: ratedAt,
+      })
+    }
+
+    const decision = daysAfter(at, decisionDays(random))
+    if (decision <= horizon) {
+      decidedAt = decision
+      steps++
+      const outcome = random()
+      if (outcome < NOT_ACCEPTED_SHARE) {
+        status = 'not_accepted'
+        closedAt = decision
+      } else if (outcome < NOT_ACCEPTED_SHARE + TRANSFERRED_SHARE) {
+        status = 'transferred'
+        externalBody = pick(EXTERNAL_BODIES, random())
+        closedAt = decision
+      } else {
+        status = 'accepted'
+        acceptedAt = decision
+        const competent = kind === 'report' ? plan.disciplineUnitId : category.defaultUnitId
+        const below = childrenOf.get(competent) ?? []
+        handlingUnitId = below.length > 0 && random() < STREET_SHARE ? pick(below, random()) : competent
+        const isExtended = random() < EXTENDED_SHARE
+        extendedDays = isExtended ? NATIONAL_PROFILE.maxExtensionDays : 0
+        replyBy = replyByOf(decision) + extendedDays * DAY_MS
+        const reply = daysAfter(decision, replyDays(random, isExtended))
+        if (reply > horizon) {
+          status = plan.now - decision < 3 * DAY_MS ? 'accepted' : 'in_progress'
+          steps += isExtended ? 1 : 0
+        } else {
+          steps += 1 + (isExtended ? 1 : 0)
+          status = 'replied'
+          firstRepliedAt = reply
+          repliedAt = reply
+          isFirstReplyOnTime = reply <= replyBy
+          let level: RatingLevel | null = null
+          let lastAct = reply
+          if (random() < RATED_SHARE) {
+            const ratedAt = daysAfter(reply, between(0.1, 6, random()))
+            if (ratedAt <= plan.now) {
+              level = levelOf(random(), !isFirstReplyOnTime)
+              rate('reply', level, ratedAt)
+              lastAct = ratedAt
+            }
+          }
+          // Only 投诉请求 have a review procedure (Art. 35); a dissatisfied citizen asks for one far more often.
+          const reviewShare = kind !== 'complaint' ? 0 : level === 'dissatisfied' ? 0.5 : 0.03
+          const reviewBy = reviewRequestByOf(reply)
+          const review =
+            random() < reviewShare ? Math.min(reviewBy, daysAfter(lastAct, between(0.5, 20, random()))) : null
+          if (review !== null && review <= plan.now) {
+            status = 'review_requested'
+            steps++
+            reviewRequestedAt = review
+            handlingUnitId = parentOf.get(handlingUnitId) ?? handlingUnitId
+            replyBy = reviewDecisionByOf(review)
+            const reviewReply = daysAfter(review, between(10, 35, random()))
+            if (reviewReply <= plan.now) {
+              status = 'review_replied'
+              steps++
+              repliedAt = reviewReply
+              let reviewLastAct = reviewReply
+              if (random() < REVIEW_RATED_SHARE) {
+                const ratedAt = daysAfter(reviewReply, between(0.1, 6, random()))
+                if (ratedAt <= plan.now) {
+                  rate('review', levelOf(random(), true), ratedAt)
+                  reviewLastAct = ratedAt
+                }
+              }
+              const recheckBy = reviewRequestByOf(reviewReply)
+              const recheck =
+                random() < RECHECK_SHARE
+                  ? Math.min(recheckBy, daysAfter(reviewLastAct, between(0.5, 20, random())))
+                  : null
+              if (recheck !== null && recheck <= plan.now) {
+                status = 'recheck_requested'
+                steps++
+                handlingUnitId = parentOf.get(handlingUnitId) ?? handlingUnitId
+                replyBy = reviewDecisionByOf(recheck)
+                const recheckReply = daysAfter(recheck, between(10, 35, random()))
+                if (recheckReply <= plan.now) {
+                  status = 'recheck_replied'
+                  steps++
+                  repliedAt = recheckReply
+                  if (random() < RECHECK_RATED_SHARE) {
+                    const ratedAt = daysAfter(recheckReply, between(0.1, 6, random()))
+                    if (ratedAt <= plan.now) rate('recheck', levelOf(random(), true), ratedAt)
+                  }
+                  // 终结 once the rating window of the 复核 reply is over (close-lapsed.ts).
+                  const finalizedAt = sweptAfter(ratingWindowEndOf(recheckReply), random())
+                  if (finalizedAt <= plan.now) {
+                    status = 'finalized'
+                    steps++
+                    closedAt = finalizedAt
+                  }
+                }
+              } else {
+                const lapsedAt = sweptAfter(recheckBy, random())
+                if (lapsedAt <= plan.now) {
+                  status = 'closed'
+                  steps++
+                  closedAt = lapsedAt
+                }
+              }
+            }
+          } else {
+            // 办结 by itself the day after the review window (close-lapsed.ts).
+            const lapsedAt = sweptAfter(reviewBy, random())
+            if (lapsedAt <= plan.now) {
+              status = 'closed'
+              steps++
+              closedAt = lapsedAt
+            }
+          }
+        }
+      }
+    }
+    if (withdrawAt <= plan.now && (status === 'submitted' || status === 'accepted' || status === 'in_progress')) {
+      status = 'withdrawn'
+      steps++
+      closedAt = withdrawAt
+    }
+    const currentDeadline =
+      status === 'submitted'
+        ? decideBy
+        : status === 'accepted' ||
+            status === 'in_progress' ||
+            status === 'review_requested' ||
+            status === 'recheck_requested'
+          ? replyBy
+          : null
+    const overdueSince =
+      currentDeadline !== null && currentDeadline + SWEEP_LAG_MS < plan.now ? currentDeadline + SWEEP_LAG_MS : null
+
     const trackingNo = trackingNoOf(plan, g)
     const title = pick(TITLES, random())
+    const submittedDay = Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS)
+    let decideDate = decideDates.get(submittedDay)
+    if (decideDate === undefined) {
+      decideDate = chineseDateOf(decideBy)
+      decideDates.set(submittedDay, decideDate)
+    }
     return {
       petition: {
         id,
@@ -326,28 +549,36 @@ export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (
         title,
         addressEnc: null,
         targetUnitId: null,
-        handlingUnitId: isDecided ? (kind === 'report' ? plan.disciplineUnitId : category.defaultUnitId) : intake,
+        handlingUnitId,
         status,
-        version: 1 + (isDecided ? 1 : 0) + (isReplied ? 1 : 0) + (closedAt === null ? 0 : 1),
+        version: 1 + steps,
         submittedAt: at,
         decideBy,
         acceptedAt,
-        replyBy: acceptedAt === null ? null : replyBy,
+        replyBy,
         repliedAt,
         closedAt,
-        possibleRepeatOfId: null,
+        possibleRepeatOfId: repeatOf === null ? null : petitionIdOf(plan, repeatOf),
         deadlineProfile: NATIONAL_PROFILE.id,
-        extendedDays: 0,
-        externalBody: null,
-        overdueSince: null,
+        extendedDays,
+        externalBody,
+        overdueSince,
         lastSupervisedAt: null,
         decidedAt,
         isDecidedOnTime: decidedAt === null ? null : decidedAt <= decideBy,
-        firstRepliedAt: repliedAt,
-        isFirstReplyOnTime: repliedAt === null ? null : repliedAt <= replyBy,
+        firstRepliedAt,
+        isFirstReplyOnTime,
         reviewRequestedAt,
-        repeatKind: null,
-        updatedAt: Math.max(closedAt ?? 0, reviewRequestedAt ?? 0, repliedAt ?? 0, decidedAt ?? 0, at),
+        repeatKind: repeatOf === null ? null : 'open',
+        updatedAt: Math.max(
+          at,
+          decidedAt ?? 0,
+          repliedAt ?? 0,
+          reviewRequestedAt ?? 0,
+          closedAt ?? 0,
+          overdueSince ?? 0,
+          ...ratings.map((rating) => rating.createdAt),
+        ),
       },
       content: `${title}。${pick(CONTENTS, random())}`,
       event: {
@@ -360,8 +591,17 @@ export function createRowMaker(plan: SeedPlan, citizenIds: readonly string[]): (
         actorKind: 'citizen',
         actorId: citizenId,
       },
+      ratings,
     }
   }
+}
+
+/**
+ * Row g's id, the same whoever asks: a UUIDv7 of its submission time whose random bits come from the row number,
+ * so that a later petition of the same citizen can name it as the one it likely repeats.
+ */
+export function petitionIdOf(plan: Pick<SeedPlan, 'count' | 'spanStart' | 'spanEnd'>, g: number): string {
+  return uuidV7With(submittedAtOf(plan, g), randomFor(g * 3_266_489_917 + plan.count + plan.spanStart))
 }
 
 /** Asia/Shanghai has had no daylight saving since 1991: a fixed UTC+8. */

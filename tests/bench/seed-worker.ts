@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { contentAad } from '@xinfang/api/domain/petitions/submit-petition'
 import { encryptField, fieldAad } from '@xinfang/api/domain/privacy/field-crypto'
 import { demoKeyringPath, type Keyring, keyringFromFile, readKeyringFile } from '@xinfang/api/domain/privacy/keyring'
-import { BOUND_CITIZENS, createRowMaker, EVENT_SHAPE, PETITION_SHAPE, type SeedPlan } from './seed-plan'
+import { BOUND_CITIZENS, createRowMaker, EVENT_SHAPE, PETITION_SHAPE, RATING_SHAPE, type SeedPlan } from './seed-plan'
 
 /*
- * A child process of the bulk seeder: makes rows [from, to) of the plan and writes them as two JSON files
- * (petitions, events; arrays in column order) for the parent, the single writer, to insert with one
+ * A child process of the bulk seeder: makes rows [from, to) of the plan and writes them as three JSON files
+ * (petitions, events, ratings; arrays in column order) for the parent, the single writer, to insert with one
  * `INSERT … SELECT … FROM json_each(?)` each. Exits when the parent disconnects.
  *
  * Content is encrypted with the server's keyring and the API's own `encryptField`. Rows the benchmark may read
@@ -41,7 +41,9 @@ export interface ChunkReply {
   index: number
   petitionsFile: string
   eventsFile: string
+  ratingsFile: string
   boundRows: number
+  ratings: number
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -94,6 +96,7 @@ async function makeChunk(state: WorkerState, request: ChunkRequest): Promise<Chu
   const { plan, chunkDir } = state.init
   const petitions: unknown[][] = []
   const events: unknown[][] = []
+  const ratings: unknown[][] = []
   let boundRows = 0
   for (let start = request.from; start < request.to; start += ENCRYPT_BATCH) {
     const end = Math.min(request.to, start + ENCRYPT_BATCH)
@@ -118,13 +121,24 @@ async function makeChunk(state: WorkerState, request: ChunkRequest): Promise<Chu
       if (contentEnc === undefined) throw new Error(`no ciphertext for row ${row.g}`)
       petitions.push(PETITION_SHAPE.argsOf({ ...row.petition, contentEnc }))
       events.push(EVENT_SHAPE.argsOf(row.event))
+      for (const rating of row.ratings) ratings.push(RATING_SHAPE.argsOf(rating))
     })
   }
   const petitionsFile = join(chunkDir, `petitions-${request.index}.json`)
   const eventsFile = join(chunkDir, `events-${request.index}.json`)
+  const ratingsFile = join(chunkDir, `ratings-${request.index}.json`)
   writeFileSync(petitionsFile, JSON.stringify(petitions))
   writeFileSync(eventsFile, JSON.stringify(events))
-  return { type: 'chunk', index: request.index, petitionsFile, eventsFile, boundRows }
+  writeFileSync(ratingsFile, JSON.stringify(ratings))
+  return {
+    type: 'chunk',
+    index: request.index,
+    petitionsFile,
+    eventsFile,
+    ratingsFile,
+    boundRows,
+    ratings: ratings.length,
+  }
 }
 
 function main(): void {

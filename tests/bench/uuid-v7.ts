@@ -19,19 +19,34 @@ function hex(bytes: Uint8Array, from: number, to: number): string {
 
 const bytes = new Uint8Array(16)
 
-export function uuidV7At(ms: number): string {
-  if (offset + 10 > POOL_BYTES) {
-    randomFillSync(pool)
-    offset = 0
-  }
+function setTime(ms: number): void {
   let rest = Math.trunc(ms)
   for (let i = 5; i >= 0; i--) {
     bytes[i] = rest % 256
     rest = Math.floor(rest / 256)
   }
-  bytes.set(pool.subarray(offset, offset + 10), 6)
-  offset += 10
+}
+
+function format(): string {
   bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f)
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80
   return `${hex(bytes, 0, 4)}-${hex(bytes, 4, 6)}-${hex(bytes, 6, 8)}-${hex(bytes, 8, 10)}-${hex(bytes, 10, 16)}`
+}
+
+export function uuidV7At(ms: number): string {
+  if (offset + 10 > POOL_BYTES) {
+    randomFillSync(pool)
+    offset = 0
+  }
+  setTime(ms)
+  bytes.set(pool.subarray(offset, offset + 10), 6)
+  offset += 10
+  return format()
+}
+
+/** The same format with its random bits drawn from `random` (values in [0, 1)): reproducible ids. */
+export function uuidV7With(ms: number, random: () => number): string {
+  setTime(ms)
+  for (let i = 6; i < 16; i++) bytes[i] = Math.floor(random() * 256)
+  return format()
 }

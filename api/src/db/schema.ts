@@ -263,7 +263,47 @@ export const petitions = sqliteTable(
     index('petitions_unit_recent_idx').on(table.handlingUnitId, table.submittedAt, table.id),
     index('petitions_status_deadline_idx').on(table.status, table.decideBy),
     index('petitions_submitted_idx').on(table.submittedAt),
+    // The first replies of the last 30 days whose review window is still open, read by the statistics beside
+    // the daily counters below (compute-stats.ts): covering, so that slice is read from the index alone.
+    index('petitions_first_reply_idx').on(
+      table.firstRepliedAt,
+      table.reviewRequestedAt,
+      table.submittedAt,
+      table.handlingUnitId,
+      table.categoryId,
+    ),
   ],
+)
+
+/**
+ * The statistics' counts (shared/src/statistics.ts) per Shanghai day of submission, handling unit and category,
+ * kept by triggers on `petitions` and `ratings` (migration 0006) in the transaction of every write, so the
+ * statistics read a few thousand rows instead of every petition of the year. A petition counts where it is now:
+ * a change of handling unit moves its counts, ratings included. Why triggers: docs/decisions/009.
+ */
+export const petitionStatsDaily = sqliteTable(
+  'petition_stats_daily',
+  {
+    /** YYYY-MM-DD, Asia/Shanghai, of `petitions.submitted_at`. */
+    day: text('day').notNull(),
+    unitId: text('unit_id').notNull(),
+    categoryId: text('category_id').notNull(),
+    submitted: integer('submitted').notNull().default(0),
+    decided: integer('decided').notNull().default(0),
+    decidedOnTime: integer('decided_on_time').notNull().default(0),
+    repliedAccepted: integer('replied_accepted').notNull().default(0),
+    repliedOnTime: integer('replied_on_time').notNull().default(0),
+    firstReplies: integer('first_replies').notNull().default(0),
+    /** First replies followed by a 复查 request: settled whatever their age. */
+    reviewedFirstReplies: integer('reviewed_first_replies').notNull().default(0),
+    /** Σ (first reply − acceptance) in milliseconds over the accepted petitions replied. */
+    handlingMs: integer('handling_ms').notNull().default(0),
+    repeats: integer('repeats').notNull().default(0),
+    ratings: integer('ratings').notNull().default(0),
+    satisfiedRatings: integer('satisfied_ratings').notNull().default(0),
+    firstReplyRatings: integer('first_reply_ratings').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.unitId, table.categoryId] })],
 )
 
 /** The timeline of a petition: a public line for the citizen and, optionally, an internal note for staff. */

@@ -28,14 +28,30 @@ async function expectProblem(response: Response, status: number, code: string) {
 test('health reports ok when the database answers', async () => {
   const response = await context.app.request('/health')
   expect(response.status).toBe(200)
-  expect(HealthSchema.parse(await response.json())).toEqual({ status: 'ok', db: 'ok' })
+  expect(HealthSchema.parse(await response.json())).toEqual({ status: 'ok', db: 'ok', writes: 'ok' })
+})
+
+test('health reports degraded, still 200, once a write is refused for a storage reason', async () => {
+  const diskFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+  await expect(
+    context.database.write(async () => {
+      throw diskFull
+    }),
+  ).rejects.toBe(diskFull)
+  const degraded = await context.app.request('/health')
+  expect(degraded.status).toBe(200)
+  expect(HealthSchema.parse(await degraded.json())).toEqual({ status: 'degraded', db: 'ok', writes: 'failing' })
 })
 
 test('health answers 503 when the database is gone', async () => {
   context.database.close()
   const response = await context.app.request('/health')
   expect(response.status).toBe(503)
-  expect(HealthSchema.parse(await response.json())).toEqual({ status: 'unavailable', db: 'unavailable' })
+  expect(HealthSchema.parse(await response.json())).toEqual({
+    status: 'unavailable',
+    db: 'unavailable',
+    writes: 'failing',
+  })
 })
 
 test('categories and units list the demo city in Chinese', async () => {

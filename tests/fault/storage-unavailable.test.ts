@@ -120,10 +120,15 @@ async function expectRetryLandsOnce(server: RunningApi, token: string, key: stri
   return created.id
 }
 
-async function expectReadsGoOn(server: RunningApi, token: string) {
+/** Reads answer, and `/health` says whether writes are failing (200 either way: restarting would not help). */
+async function expectReadsGoOn(server: RunningApi, token: string, writes: 'ok' | 'failing') {
   const health = await call(server, '/health')
   expect(health.status).toBe(200)
-  expect(HealthSchema.parse(await health.json()).db).toBe('ok')
+  expect(HealthSchema.parse(await health.json())).toEqual({
+    status: writes === 'ok' ? 'ok' : 'degraded',
+    db: 'ok',
+    writes,
+  })
   const mine = await call(server, '/api/v1/petitions', { token })
   expect(mine.status).toBe(200)
   return PetitionListSchema.parse(await mine.json()).items
@@ -193,13 +198,13 @@ test('on a full disk submissions and uploads answer 503 with Retry-After, reads 
 
   // The outbox worker and the scheduled sweeps keep running into the fault meanwhile; the process lives on.
   await new Promise((resolve) => setTimeout(resolve, 500))
-  expect(await expectReadsGoOn(server, token)).toEqual([])
+  expect(await expectReadsGoOn(server, token, 'failing')).toEqual([])
   expect(filesUnder(server.dataDir).filter((path) => path.startsWith(attachmentsDir))).toEqual(attachmentsBefore)
 
   setFileSizeLimit(server, 'unlimited')
   const ids = []
   for (const n of [1, 2, 3, 4]) ids.push(await expectRetryLandsOnce(server, token, `full-${n}`, petition(n)))
-  expect((await expectReadsGoOn(server, token)).map((item) => item.id).sort()).toEqual([...ids].sort())
+  expect((await expectReadsGoOn(server, token, 'ok')).map((item) => item.id).sort()).toEqual([...ids].sort())
   const stored = await upload(server, token, scannedPdf(walLength + 64 * 1024))
   expect(stored.status).toBe(201)
   expect(AttachmentSchema.parse(await stored.json()).size).toBe(walLength + 64 * 1024)
@@ -238,13 +243,13 @@ test('a database at its size cap answers 503 to submissions, reads go on, and on
   const body = petition(1, 3_000)
   await expectUnavailable(await call(server, '/api/v1/petitions', { body, token, key: 'cap-1' }))
   await expectUnavailable(await call(server, '/api/v1/petitions', { body, token, key: 'cap-1' }))
-  expect(await expectReadsGoOn(server, token)).toEqual([])
+  expect(await expectReadsGoOn(server, token, 'failing')).toEqual([])
   expect(await rowCount(server, 'petitions')).toBe(0)
   expect(await rowCount(server, 'idempotency_keys')).toBe(0)
 
   await ballast.client.execute('DELETE FROM fault_ballast')
   const id = await expectRetryLandsOnce(server, token, 'cap-1', body)
-  expect((await expectReadsGoOn(server, token)).map((item) => item.id)).toEqual([id])
+  expect((await expectReadsGoOn(server, token, 'ok')).map((item) => item.id)).toEqual([id])
   await expectIntact(server)
 })
 
@@ -299,10 +304,11 @@ test('while another process holds the write lock, writes answer 503 within busy_
   expect(reads.flatMap((read) => read.statuses).every((status) => status === 200)).toBe(true)
   expect(Math.max(...reads.map((read) => read.ms))).toBeLessThan(500)
   expect(server.output.some((line) => line.includes('outbox dispatch failed'))).toBe(true)
+  expect(await expectReadsGoOn(server, token, 'failing')).toHaveLength(1)
 
   await held.rollback()
   const ids = [PetitionCreatedSchema.parse(await patient.json()).id]
   for (const n of [1, 2, 3]) ids.push(await expectRetryLandsOnce(server, token, `lock-${n}`, petition(n)))
-  expect((await expectReadsGoOn(server, token)).map((item) => item.id).sort()).toEqual([...ids].sort())
+  expect((await expectReadsGoOn(server, token, 'ok')).map((item) => item.id).sort()).toEqual([...ids].sort())
   await expectIntact(server)
 })

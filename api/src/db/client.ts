@@ -24,6 +24,11 @@ export interface Database {
    * on the same file is waited for on a timer, up to `busy_timeout` (see `EmbeddedClient`).
    */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
+  /**
+   * Whether a write was refused for a storage reason within the last minute and none has changed a row since —
+   * what `/health` reports, since reads alone would look fine.
+   */
+  isWriteFailing(): boolean
   close(): void
 }
 
@@ -206,8 +211,8 @@ export function openDatabase(options: DatabaseOptions): Database {
     : createClient({ url: options.url, authToken: options.authToken, intMode: 'number' })
   const db = drizzle(client)
 
-  const write = createGroupCommitter(db)
-  return { db, client, write, close: () => client.close() }
+  const { write, isWriteFailing } = createGroupCommitter(db)
+  return { db, client, write, isWriteFailing, close: () => client.close() }
 }
 
 interface Job {
@@ -219,6 +224,9 @@ interface Job {
 /** Writes committed together at most: bounds the latency the first job of a batch can pay for the others. */
 export const GROUP_COMMIT_MAX_JOBS = 64
 
+/** How long a write refused for a storage reason keeps `/health` degraded when no write comes after it. */
+export const WRITE_FAILURE_REPORTED_MS = 60_000
+
 /**
  * Group commit: writes that queue up while a transaction is committing are run together in the next one, each
  * in its own savepoint, so one fsync acknowledges many. A job that throws is rolled back to its savepoint alone
@@ -229,6 +237,8 @@ export const GROUP_COMMIT_MAX_JOBS = 64
 function createGroupCommitter(db: Db) {
   const pending: Job[] = []
   let isDraining = false
+  /** When a write was last refused for a storage reason, until a batch that changed rows commits. */
+  let failedAt: number | undefined
 
   const drain = async () => {
     isDraining = true
@@ -236,9 +246,13 @@ function createGroupCommitter(db: Db) {
       const batch = pending.splice(0, GROUP_COMMIT_MAX_JOBS)
       const outcomes: { ok: boolean; value: unknown }[] = []
       let hasBegun = false
+      let hasChangedRows = false
       try {
         await db.transaction(async (tx) => {
           hasBegun = true
+          // Only after a fault: a batch that changed nothing (the outbox finding no work) commits even on a full
+          // disk, so it proves nothing; one that changed rows does.
+          const changesBefore = failedAt === undefined ? 0 : await totalChanges(tx)
           for (const job of batch) {
             try {
               outcomes.push({ ok: true, value: await tx.transaction((savepoint) => job.work(savepoint)) })
@@ -246,6 +260,7 @@ function createGroupCommitter(db: Db) {
               outcomes.push({ ok: false, value: error })
             }
           }
+          hasChangedRows = failedAt === undefined || (await totalChanges(tx)) > changesBefore
         })
       } catch (error) {
         // The COMMIT itself failed (disk full, I/O error): none of the batch is durable. If the transaction could
@@ -254,8 +269,11 @@ function createGroupCommitter(db: Db) {
         // busy_timeout rather than after every write ahead of it has waited its own.
         const failed = !hasBegun && isStorageUnavailable(error) ? [...batch, ...pending.splice(0)] : batch
         for (const job of failed) job.reject(error)
+        if (isStorageUnavailable(error)) failedAt = performance.now()
         continue
       }
+      if (outcomes.some((outcome) => !outcome.ok && isStorageUnavailable(outcome.value))) failedAt = performance.now()
+      else if (hasChangedRows) failedAt = undefined
       batch.forEach((job, index) => {
         const outcome = outcomes[index]
         if (outcome?.ok) job.resolve(outcome.value)
@@ -265,11 +283,18 @@ function createGroupCommitter(db: Db) {
     isDraining = false
   }
 
-  return <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> =>
+  const write = <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       pending.push({ work, resolve: (value) => resolve(value as T), reject })
       if (!isDraining) void drain()
     })
+  const isWriteFailing = () => failedAt !== undefined && performance.now() - failedAt < WRITE_FAILURE_REPORTED_MS
+  return { write, isWriteFailing }
+}
+
+async function totalChanges(tx: WriteTx): Promise<number> {
+  const [row] = await tx.all<{ n: number }>(sql`select total_changes() as n`)
+  return Number(row?.n)
 }
 
 /** `SELECT 1` through the pool: what `/health` reports. */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Transaction } from '@libsql/client'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { isStorageUnavailable } from '../lib/storage-errors'
-import { type Database, openDatabase } from './client'
+import { type Database, openDatabase, WRITE_FAILURE_REPORTED_MS } from './client'
 
 /*
  * What the embedded client does when the store fails: a database that cannot grow, and a write lock that another
@@ -83,12 +83,32 @@ test('when the database fills up mid-batch, every write of the batch is refused 
 })
 
 test('once space is freed the same write commits, on the same connections', async () => {
+  expect(database.isWriteFailing()).toBe(false)
   await fillTheDatabase()
   await expect(database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))'))).rejects.toThrow()
+  expect(database.isWriteFailing()).toBe(true)
   await database.client.execute('PRAGMA max_page_count = 1000000')
+  // A write that changes nothing commits even on a full disk: it is no sign the fault has cleared.
+  await database.write((tx) => tx.run('DELETE FROM notes WHERE 0'))
+  expect(database.isWriteFailing()).toBe(true)
   await database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))'))
+  expect(database.isWriteFailing()).toBe(false)
   expect(await countNotes()).toBe(1)
   expect((await database.client.execute('PRAGMA integrity_check')).rows[0]?.[0]).toBe('ok')
+})
+
+test('a refused write is reported for a minute at most when no write comes after it', async () => {
+  vi.useFakeTimers({ toFake: ['performance'] })
+  try {
+    await fillTheDatabase()
+    await expect(database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))'))).rejects.toThrow()
+    vi.advanceTimersByTime(WRITE_FAILURE_REPORTED_MS - 1_000)
+    expect(database.isWriteFailing()).toBe(true)
+    vi.advanceTimersByTime(1_000)
+    expect(database.isWriteFailing()).toBe(false)
+  } finally {
+    vi.useRealTimers()
+  }
 })
 
 test('a size cap holds on every pooled connection: growth past it is refused as storage unavailable, reads go on', async () => {
@@ -128,6 +148,7 @@ test('a write waiting for a lock held elsewhere leaves the event loop free, then
 
   expect(isStorageUnavailable(error)).toBe(true)
   expect(String(error)).toContain('SQLITE_BUSY')
+  expect(database.isWriteFailing()).toBe(true)
   expect(ended - started).toBeGreaterThanOrEqual(250)
   expect(ended - started).toBeLessThan(1_000)
   // SQLite's own busy handler would have slept through all 300 ms in one synchronous call: no tick in between.

@@ -28,16 +28,24 @@ export function metaRoutes(deps: AppDeps, allRoutes: () => RegisteredRoute[]) {
       tags: ['meta'],
       policy: 'public',
       responses: {
-        200: { description: '服务与数据库正常', schema: HealthSchema },
+        200: { description: '数据库可读；最近一次写入失败时 status 为 degraded', schema: HealthSchema },
         503: { description: '数据库不可用', schema: HealthSchema },
       },
     },
     async (c) => {
       const isDbOk = await pingDatabase(deps.database)
       c.header('cache-control', 'no-store')
-      return isDbOk
-        ? c.json({ status: 'ok', db: 'ok' } satisfies z.infer<typeof HealthSchema>, 200)
-        : c.json({ status: 'unavailable', db: 'unavailable' } satisfies z.infer<typeof HealthSchema>, 503)
+      if (!isDbOk) {
+        return c.json(
+          { status: 'unavailable', db: 'unavailable', writes: 'failing' } satisfies z.infer<typeof HealthSchema>,
+          503,
+        )
+      }
+      const writes = deps.database.isWriteFailing() ? 'failing' : 'ok'
+      return c.json(
+        { status: writes === 'ok' ? 'ok' : 'degraded', db: 'ok', writes } satisfies z.infer<typeof HealthSchema>,
+        200,
+      )
     },
   )
 

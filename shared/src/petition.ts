@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { DateTimeSchema, IdSchema, PageQuerySchema, pageOf } from './common'
 import { isOverdue } from './deadlines'
 import { AddressSchema } from './identity'
+import { RatingSchema } from './rating'
 import { PetitionKindSchema } from './reference'
 import { toShanghaiIso } from './time'
 
@@ -88,6 +89,8 @@ export const PetitionDeadlinesSchema = z.object({
   replyBy: DateTimeSchema.optional(),
   /** 申请复查/复核的期限 after a reply. */
   reviewRequestBy: DateTimeSchema.optional(),
+  /** 评价期限: while the latest reply can still be rated and has not been (detail only). */
+  rateBy: DateTimeSchema.optional(),
 })
 
 export const PetitionCreatedSchema = z.object({
@@ -148,6 +151,8 @@ export const PetitionDetailSchema = PetitionSummarySchema.extend({
   timeline: z.array(TimelineEventSchema),
   deadlines: PetitionDeadlinesSchema,
   canWithdraw: z.boolean(),
+  /** The citizen's rating of the latest reply (first reply, 复查 or 复核), once given. */
+  rating: RatingSchema.optional(),
 })
 export type PetitionDetail = z.infer<typeof PetitionDetailSchema>
 

@@ -27,6 +27,7 @@ const AttachmentIdParamsSchema = z.object({ id: z.string().min(1).max(64) })
 
 export function petitionRoutes(deps: AppDeps) {
   const resource = createResource(deps)
+  const readDeps = { db: deps.database.db, keyring: deps.keyring, deadlines: deps.deadlines }
   // Guessing query codes: a few tries per tracking number, and a bound per caller address.
   const trackByNumber = createRateLimiter(10, 60 * 60 * 1000)
   const trackByAddress = createRateLimiter(30, 60 * 1000)
@@ -128,7 +129,7 @@ export function petitionRoutes(deps: AppDeps) {
     },
     async (c, { query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listOwnPetitions(deps.database.db, c.get('principal').id, query, deps.now()), 200)
+      return c.json(await listOwnPetitions(readDeps, c.get('principal').id, query, deps.now()), 200)
     },
   )
 
@@ -145,10 +146,7 @@ export function petitionRoutes(deps: AppDeps) {
     },
     async (c, { params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(
-        await getOwnPetition(deps.database.db, deps.keyring, c.get('principal').id, params.id, deps.now()),
-        200,
-      )
+      return c.json(await getOwnPetition(readDeps, c.get('principal').id, params.id, deps.now()), 200)
     },
   )
 
@@ -167,7 +165,7 @@ export function petitionRoutes(deps: AppDeps) {
       const citizenId = c.get('principal').id
       await withdrawPetition(deps.database, citizenId, params.id, deps.now())
       c.header('cache-control', 'no-store')
-      return c.json(await getOwnPetition(deps.database.db, deps.keyring, citizenId, params.id, deps.now()), 200)
+      return c.json(await getOwnPetition(readDeps, citizenId, params.id, deps.now()), 200)
     },
   )
 
@@ -192,7 +190,7 @@ export function petitionRoutes(deps: AppDeps) {
         })
       }
       c.header('cache-control', 'no-store')
-      return c.json(await trackPetition(deps.database.db, deps.keyring, query.trackingNo, query.queryCode, now), 200)
+      return c.json(await trackPetition(readDeps, query.trackingNo, query.queryCode, now), 200)
     },
   )
 

@@ -341,3 +341,51 @@ test('a reception visit is rated once after the session ends, not before', async
   const twice = await rate(at('2026-11-26', '15:05'))
   expect(await problemCode(twice)).toBe('ALREADY_RATED')
 })
+
+test("the petition detail shows the rating window while it is open, then the citizen's rating of the latest reply", async () => {
+  const petition = await repliedPetition('detail-rating')
+  const detailAt = async (when: number) => {
+    context.setNow(when)
+    const citizen = await demoLogin(context, 'detail-rating')
+    const response = await json(context, `/api/v1/petitions/${petition.id}`, { token: citizen.accessToken })
+    expect(response.status).toBe(200)
+    return PetitionDetailSchema.parse(await response.json())
+  }
+
+  const open = await detailAt(at('2026-11-25'))
+  expect(open.deadlines.rateBy).toBe('2026-12-24T23:59:59.999+08:00')
+  expect(open.rating).toBeUndefined()
+  expect(open.deadlines.reviewRequestBy).toBeDefined()
+  expect((await detailAt(at('2026-12-25', '00:00'))).deadlines.rateBy).toBeUndefined()
+
+  const rated = await citizenCall(at('2026-11-26'), 'detail-rating', `/api/v1/petitions/${petition.id}/ratings`, {
+    level: 'dissatisfied',
+    comment: '企业仍未支付',
+    tags: ['result'],
+  })
+  expect(rated.status).toBe(201)
+  const afterRating = await detailAt(at('2026-11-27'))
+  expect(afterRating.deadlines.rateBy).toBeUndefined()
+  expect(afterRating.rating).toMatchObject({
+    stage: 'reply',
+    level: 'dissatisfied',
+    comment: '企业仍未支付',
+    tags: ['result'],
+    canRequestReview: true,
+    reviewRequestBy: afterRating.deadlines.reviewRequestBy,
+  })
+
+  // Once the review is requested there is no reply to rate until the 复查 reply arrives.
+  const requested = await citizenCall(
+    at('2026-11-28'),
+    'detail-rating',
+    `/api/v1/petitions/${petition.id}/review-requests`,
+    {
+      reason: '企业至今没有支付任何工资，答复意见没有落实。',
+    },
+  )
+  expect(requested.status).toBe(201)
+  const underReview = await detailAt(at('2026-11-29'))
+  expect(underReview.rating).toBeUndefined()
+  expect(underReview.deadlines.rateBy).toBeUndefined()
+})

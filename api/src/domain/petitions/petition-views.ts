@@ -1,6 +1,4 @@
 import {
-  deadlineAfter,
-  NATIONAL_PROFILE,
   nextDeadlineOf,
   type PageQuery,
   type PetitionDetail,
@@ -19,23 +17,30 @@ import { AppError } from '../../http/app-error'
 import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
 import { blindIndex, decryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
+import { latestReplyRating, rateByOf, reviewRequestByOf } from '../reviews/review-windows'
+import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { addressAad, contentAad, QUERY_CODE_INDEX } from './submit-petition'
 
 type PetitionRow = typeof petitions.$inferSelect
 
-/** Only complaints have a review procedure; the window runs from the (latest) reply. */
-function reviewRequestByOf(row: PetitionRow): number | null {
-  if (row.kind !== 'complaint' || row.repliedAt === null) return null
-  if (row.status !== 'replied' && row.status !== 'review_replied') return null
-  return deadlineAfter(row.repliedAt, NATIONAL_PROFILE.reviewRequest)
+/** What reading a citizen's petitions needs: the review window depends on the petition's deadline profile. */
+export interface PetitionReadDeps {
+  db: Db
+  keyring: Keyring
+  deadlines: DeadlinePolicy
 }
 
-function clockOf(row: PetitionRow) {
-  return { status: row.status, decideBy: row.decideBy, replyBy: row.replyBy, reviewRequestBy: reviewRequestByOf(row) }
+function clockOf(row: PetitionRow, deadlines: DeadlinePolicy) {
+  return {
+    status: row.status,
+    decideBy: row.decideBy,
+    replyBy: row.replyBy,
+    reviewRequestBy: reviewRequestByOf(row, deadlines),
+  }
 }
 
-function deadlinesOf(row: PetitionRow) {
-  const reviewRequestBy = reviewRequestByOf(row)
+function deadlinesOf(row: PetitionRow, deadlines: DeadlinePolicy) {
+  const reviewRequestBy = reviewRequestByOf(row, deadlines)
   return {
     ...(row.status === 'submitted' ? { decideBy: toShanghaiIso(row.decideBy) } : {}),
     ...(row.replyBy !== null && REPLYING_STATUSES.includes(row.status) ? { replyBy: toShanghaiIso(row.replyBy) } : {}),
@@ -62,7 +67,12 @@ export function listPetitionAttachments(db: Db, petitionId: string) {
 }
 
 /** The citizen's own petitions, newest first. */
-export async function listOwnPetitions(db: Db, citizenId: string, query: PageQuery, now: number) {
+export async function listOwnPetitions(
+  { db, deadlines }: Pick<PetitionReadDeps, 'db' | 'deadlines'>,
+  citizenId: string,
+  query: PageQuery,
+  now: number,
+) {
   const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
   const rows = await db
     .select({ petition: petitions, category: { id: categories.id, name: categories.name } })
@@ -82,7 +92,7 @@ export async function listOwnPetitions(db: Db, citizenId: string, query: PageQue
     .orderBy(desc(petitions.submittedAt), desc(petitions.id))
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
-  const items: PetitionSummary[] = page.map(({ petition, category }) => summaryOf(petition, category, now))
+  const items: PetitionSummary[] = page.map(({ petition, category }) => summaryOf(petition, category, deadlines, now))
   const last = page.at(-1)
   return {
     items,
@@ -90,7 +100,12 @@ export async function listOwnPetitions(db: Db, citizenId: string, query: PageQue
   }
 }
 
-function summaryOf(row: PetitionRow, category: { id: string; name: string }, now: number): PetitionSummary {
+function summaryOf(
+  row: PetitionRow,
+  category: { id: string; name: string },
+  deadlines: DeadlinePolicy,
+  now: number,
+): PetitionSummary {
   return {
     id: row.id,
     trackingNo: row.trackingNo,
@@ -99,14 +114,13 @@ function summaryOf(row: PetitionRow, category: { id: string; name: string }, now
     title: row.title,
     status: row.status,
     submittedAt: toShanghaiIso(row.submittedAt),
-    nextDeadline: nextDeadlineOf(clockOf(row), now),
+    nextDeadline: nextDeadlineOf(clockOf(row, deadlines), now),
   }
 }
 
 /** One petition for its owner: another citizen's id answers 404, exactly like an id that does not exist. */
 export async function getOwnPetition(
-  db: Db,
-  keyring: Keyring,
+  { db, keyring, deadlines }: PetitionReadDeps,
   citizenId: string,
   petitionId: string,
   now: number,
@@ -128,16 +142,22 @@ export async function getOwnPetition(
   if (!row) throw new AppError('NOT_FOUND')
   const { petition } = row
   const files = await listPetitionAttachments(db, petition.id)
+  const rating = await latestReplyRating(db, petition, deadlines, now)
+  const rateBy = rateByOf(petition)
   return {
-    ...summaryOf(petition, row.category, now),
+    ...summaryOf(petition, row.category, deadlines, now),
     content: await decryptField(keyring, petition.contentEnc, contentAad(petition.id)),
     address: petition.addressEnc ? await decryptField(keyring, petition.addressEnc, addressAad(petition.id)) : null,
     targetUnit: row.targetUnit?.id ? { id: row.targetUnit.id, name: row.targetUnit.name } : null,
     handlingUnit: row.handlingUnit,
     attachments: files,
     timeline: await publicTimeline(db, petition.id),
-    deadlines: deadlinesOf(petition),
+    deadlines: {
+      ...deadlinesOf(petition, deadlines),
+      ...(rating === null && rateBy !== null && now <= rateBy ? { rateBy: toShanghaiIso(rateBy) } : {}),
+    },
     canWithdraw: WITHDRAWABLE_STATUSES.includes(petition.status),
+    ...(rating ? { rating } : {}),
   }
 }
 
@@ -147,8 +167,7 @@ export async function getOwnPetition(
  * A wrong pair answers 404 whether or not the tracking number exists.
  */
 export async function trackPetition(
-  db: Db,
-  keyring: Keyring,
+  { db, keyring, deadlines }: PetitionReadDeps,
   trackingNo: string,
   queryCode: string,
   now: number,
@@ -170,8 +189,8 @@ export async function trackPetition(
     category: row.category,
     status: petition.status,
     submittedAt: toShanghaiIso(petition.submittedAt),
-    deadlines: deadlinesOf(petition),
-    nextDeadline: nextDeadlineOf(clockOf(petition), now),
+    deadlines: deadlinesOf(petition, deadlines),
+    nextDeadline: nextDeadlineOf(clockOf(petition, deadlines), now),
     timeline: await publicTimeline(db, petition.id),
   }
 }

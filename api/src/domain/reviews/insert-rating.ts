@@ -1,4 +1,4 @@
-import { type Rating, type RatingCreate, type RatingStage, toShanghaiIso } from '@xinfang/shared'
+import type { Rating, RatingCreate, RatingStage } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { WriteTx } from '../../db/client'
 import { ratings } from '../../db/schema'
@@ -20,7 +20,7 @@ export async function insertRating(
     input: RatingCreate
   },
   now: number,
-): Promise<Omit<Rating, 'canRequestReview' | 'reviewRequestBy'>> {
+): Promise<Pick<Rating, 'id' | 'stage' | 'level' | 'comment' | 'tags'>> {
   const { subjectKind, subjectId, stage, citizenId, input } = rating
   const [existing] = await tx
     .select({ id: ratings.id })
@@ -53,5 +53,5 @@ export async function insertRating(
     },
     now,
   )
-  return { id, stage, level: input.level, comment, tags, createdAt: toShanghaiIso(now) }
+  return { id, stage, level: input.level, comment, tags }
 }

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client'
 import { bookings, receptionSessions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { insertRating } from './insert-rating'
+import { ratingViewOf } from './review-windows'
 
 /** A reception visit is rated once, after the session has ended and within the rating window. */
 export async function rateBooking(
@@ -30,6 +31,6 @@ export async function rateBooking(
       { subjectKind: 'booking', subjectId: bookingId, stage: 'session', citizenId, input },
       now,
     )
-    return { ...rating, canRequestReview: false, reviewRequestBy: null }
+    return ratingViewOf(rating, now, null, now)
   })
 }

@@ -1,34 +1,11 @@
-import {
-  endOfCalendarDaysAfter,
-  RATING_WINDOW_DAYS,
-  type Rating,
-  type RatingCreate,
-  type RatingStage,
-  reviewStepOf,
-  toShanghaiIso,
-} from '@xinfang/shared'
+import type { Rating, RatingCreate } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { insertRating } from './insert-rating'
-
-type PetitionRow = typeof petitions.$inferSelect
-
-/** Which reply a petition's status invites a rating for, if any. */
-export function ratingStageOf(status: PetitionRow['status']): RatingStage | null {
-  if (status === 'replied') return 'reply'
-  if (status === 'review_replied') return 'review'
-  if (status === 'recheck_replied' || status === 'finalized') return 'recheck'
-  return null
-}
-
-/** The last day a review of the latest reply may be requested, or null when the procedure allows none. */
-export function reviewRequestByOf(row: PetitionRow, deadlines: DeadlinePolicy): number | null {
-  if (row.repliedAt === null || !reviewStepOf(row)) return null
-  return deadlines.after(row.repliedAt, deadlines.profileOf(row.deadlineProfile).reviewRequest)
-}
+import { rateByOf, ratingStageOf, ratingViewOf, reviewRequestByOf } from './review-windows'
 
 /**
  * The citizen rates the latest reply: once per stage (first reply, 复查, 复核), within the rating window after
@@ -49,7 +26,8 @@ export async function ratePetition(
       .limit(1)
     if (!row) throw new AppError('NOT_FOUND')
     const stage = ratingStageOf(row.status)
-    if (!stage || row.repliedAt === null || now > endOfCalendarDaysAfter(row.repliedAt, RATING_WINDOW_DAYS)) {
+    const rateBy = rateByOf(row)
+    if (!stage || rateBy === null || now > rateBy) {
       throw new AppError('RATING_NOT_OPEN', { detail: '当前没有可以评价的答复，或已超过评价期限' })
     }
     const rating = await insertRating(
@@ -57,11 +35,6 @@ export async function ratePetition(
       { subjectKind: 'petition', subjectId: petitionId, stage, citizenId, input },
       now,
     )
-    const reviewRequestBy = reviewRequestByOf(row, deps.deadlines)
-    return {
-      ...rating,
-      canRequestReview: input.level === 'dissatisfied' && reviewRequestBy !== null && now <= reviewRequestBy,
-      reviewRequestBy: reviewRequestBy === null ? null : toShanghaiIso(reviewRequestBy),
-    }
+    return ratingViewOf(rating, now, reviewRequestByOf(row, deps.deadlines), now)
   })
 }

@@ -5,7 +5,7 @@ import { petitions, units } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
-import { reviewRequestByOf } from './rate-petition'
+import { reviewRequestByOf } from './review-windows'
 
 /**
  * 复查 after the reply (Art. 35) or 复核 after the 复查 reply (Art. 36), within 30 days of that reply, decided by

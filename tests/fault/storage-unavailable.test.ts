@@ -170,8 +170,12 @@ function filesUnder(dir: string): string[] {
 }
 
 function setFileSizeLimit(server: RunningApi, bytes: number | 'unlimited') {
-  // Soft limit only: an unprivileged process may raise it again up to the (unlimited) hard limit.
-  execFileSync('prlimit', ['--pid', String(server.pid), `--fsize=${bytes}:`])
+  try {
+    // Soft limit only: an unprivileged process may raise it again up to the (unlimited) hard limit.
+    execFileSync('prlimit', ['--pid', String(server.pid), `--fsize=${bytes}:`], { stdio: 'pipe' })
+  } catch (error) {
+    throw new Error('the disk-full fault needs prlimit from util-linux (apt-get install util-linux)', { cause: error })
+  }
 }
 
 test('on a full disk submissions and uploads answer 503 with Retry-After, reads go on, and the retry lands once when space is back', async () => {

@@ -62,14 +62,22 @@ function vitestLayer(name, filter, args = []) {
   return failed === 0
 }
 
-function ensureBrowser() {
-  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'))
-    return true
-  heading('install Chromium and CJK fonts (Debian packages)')
+/** Debian packages the layers need, each with a file that shows it is installed. */
+const DEBIAN_PACKAGES = [
+  { name: 'chromium', file: '/usr/bin/chromium', for: 'the H5 layer' },
+  { name: 'fonts-noto-cjk', file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', for: 'the H5 layer' },
+  { name: 'util-linux', file: '/usr/bin/prlimit', for: "the fault layer's full-disk test" },
+]
+
+function ensureDebianPackages() {
+  const missing = DEBIAN_PACKAGES.filter((pkg) => !existsSync(pkg.file))
+  if (missing.length === 0) return true
+  const names = missing.map((pkg) => pkg.name)
+  heading(
+    `install ${names.join(', ')} (Debian packages, for ${[...new Set(missing.map((pkg) => pkg.for))].join(' and ')})`,
+  )
   if (process.getuid?.() !== 0 && !run('sudo', ['-n', 'true'])) {
-    process.stdout.write(
-      'Chromium is missing and packages cannot be installed without root: apt-get install chromium fonts-noto-cjk\n',
-    )
+    process.stdout.write(`Packages cannot be installed without root: apt-get install ${names.join(' ')}\n`)
     return false
   }
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n']
@@ -77,12 +85,11 @@ function ensureBrowser() {
     run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
       env: { DEBIAN_FRONTEND: 'noninteractive' },
     })
-  return (
-    apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'])
-  )
+  return apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', ...names])
 }
 
-const browserReady = ensureBrowser()
+ensureDebianPackages()
+const browserReady = DEBIAN_PACKAGES.filter((pkg) => pkg.for === 'the H5 layer').every((pkg) => existsSync(pkg.file))
 step('typecheck', 'pnpm', ['-r', 'run', 'typecheck'])
 step('lint', 'pnpm', ['exec', 'biome', 'check', '.'])
 const built = step('build mini-program (weapp + h5)', 'pnpm', ['--filter', '@xinfang/miniapp', 'run', 'build'])

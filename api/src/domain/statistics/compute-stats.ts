@@ -43,8 +43,11 @@ const counterKey = (group: GroupBy): SQL<string> => {
   }
 }
 
-// The same keys on a petition row: the month of its submission in Asia/Shanghai (UTC+8, no daylight saving since
-// 1991), as the counters' `day` is.
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991), as the counters' `day` is computed. */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
+
+// The same keys on a petition row. For months, the Shanghai day number: `strftime` on every row of the slice
+// would cost more than the rest of the request, so days are folded into months below (a year is 366 of them).
 const petitionKey = (group: GroupBy): SQL => {
   switch (group) {
     case 'unit':
@@ -52,15 +55,19 @@ const petitionKey = (group: GroupBy): SQL => {
     case 'category':
       return sql`p.category_id`
     case 'month':
-      return sql`strftime('%Y-%m', (p.submitted_at + 28800000) / 1000, 'unixepoch')`
+      // Literals, not parameters: integer division (a bound number may arrive as a REAL and divide exactly).
+      return sql.raw(`(p.submitted_at + ${SHANGHAI_OFFSET_MS}) / ${DAY_MS}`)
     case 'none':
       return sql`'all'`
   }
 }
 
+/** YYYY-MM of a Shanghai day number (days since 1970-01-01 in UTC+8). */
+const monthOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 7)
+
 const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number)
 
-const RecentRowSchema = z.object({ key: z.string().nullable(), unsettled: z.coerce.number() })
+const RecentRowSchema = z.object({ key: z.union([z.string(), z.number()]).nullable(), unsettled: z.coerce.number() })
 
 /**
  * The counts of shared/src/statistics.ts for petitions submitted in the range, per group.
@@ -118,13 +125,12 @@ export async function countStats(
     FROM petitions p INDEXED BY petitions_first_reply_idx
     WHERE p.first_replied_at >= ${now - REVIEW_WINDOW_MS} AND p.review_requested_at IS NULL
       AND p.submitted_at >= ${from} AND p.submitted_at < ${to} ${unitFilter}
-    GROUP BY key`)
-  const unsettledByKey = new Map(
-    z
-      .array(RecentRowSchema)
-      .parse(recentRows)
-      .map((row) => [row.key ?? '', row.unsettled]),
-  )
+    ${group === 'none' ? sql`` : sql`GROUP BY key`}`)
+  const unsettledByKey = new Map<string, number>()
+  for (const row of z.array(RecentRowSchema).parse(recentRows)) {
+    const key = group === 'month' ? monthOfDay(Number(row.key)) : String(row.key ?? '')
+    unsettledByKey.set(key, (unsettledByKey.get(key) ?? 0) + row.unsettled)
+  }
 
   const result = new Map<string, StatsCounts>()
   for (const row of rows) {

@@ -19,6 +19,12 @@ export const MessageSchema = z.object({
   subjectId: IdSchema,
   title: z.string(),
   body: z.string(),
+  /**
+   * What happened, for a client to act on: for a petition, the type of the timeline event announced (`reply`,
+   * `review_reply` and `recheck_reply` invite a rating); for a booking, the notice kind. Null on messages written
+   * before the field existed.
+   */
+  event: z.string().nullable(),
   isRead: z.boolean(),
 })
 export type Message = z.infer<typeof MessageSchema>

@@ -450,6 +450,8 @@ export const messages = sqliteTable(
     subjectId: text('subject_id').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    /** What happened, for clients to act on: a petition's timeline event type or a booking notice kind. */
+    event: text('event'),
     readAt: integer('read_at'),
   },
   (table) => [index('messages_citizen_idx').on(table.citizenId, table.at, table.id)],

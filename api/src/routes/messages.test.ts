@@ -28,6 +28,7 @@ async function notify(citizenId: string, title: string, at: number) {
         citizenId,
         subjectKind: 'petition',
         subjectId: 'petition-1',
+        event: 'accepted',
         title,
         body: `${title}。`,
         template: 'petition_progress',

@@ -1,5 +1,6 @@
 import {
   CategoryListSchema,
+  MessageListSchema,
   PetitionCreatedSchema,
   PetitionDetailSchema,
   ProblemSchema,
@@ -388,4 +389,15 @@ test("the petition detail shows the rating window while it is open, then the cit
   const underReview = await detailAt(at('2026-11-29'))
   expect(underReview.rating).toBeUndefined()
   expect(underReview.deadlines.rateBy).toBeUndefined()
+})
+
+test('the message announcing a reply names its event, for the client to open the rating sheet', async () => {
+  const petition = await repliedPetition('reply-message')
+  context.setNow(at('2026-11-25'))
+  const citizen = await demoLogin(context, 'reply-message')
+  const response = await json(context, '/api/v1/messages', { token: citizen.accessToken })
+  expect(response.status).toBe(200)
+  const list = MessageListSchema.parse(await response.json())
+  const aboutPetition = list.items.filter((message) => message.subjectId === petition.id)
+  expect(aboutPetition.map((message) => message.event)).toEqual(['reply', 'accept', 'submitted'])
 })

@@ -83,6 +83,7 @@ async function notify(citizenId: string, n: number, at = FIXED_NOW) {
         citizenId,
         subjectKind: 'petition',
         subjectId: `petition-${n}`,
+        event: 'accepted',
         title: `信访事项已受理（${n}）`,
         body: '您的信访事项已受理。',
         template: 'petition_progress',

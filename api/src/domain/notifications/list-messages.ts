@@ -14,6 +14,7 @@ export function toMessage(row: MessageRow): Message {
     subjectId: row.subjectId,
     title: row.title,
     body: row.body,
+    event: row.event,
     isRead: row.readAt !== null,
   }
 }

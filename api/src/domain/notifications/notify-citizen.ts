@@ -11,6 +11,8 @@ export interface CitizenNotice {
   citizenId: string
   subjectKind: 'petition' | 'booking'
   subjectId: string
+  /** What happened: the petition's timeline event type (`accept`, `reply`, …) or the booking notice kind. */
+  event: string
   /** Short Chinese headline, e.g. '信访事项已受理'. */
   title: string
   /** One or two plain sentences: what happened and what comes next. */
@@ -35,6 +37,7 @@ export async function notifyCitizen(tx: WriteTx, notice: CitizenNotice, now: num
     subjectId: notice.subjectId,
     title: notice.title,
     body: notice.body,
+    event: notice.event,
   })
   await tx.insert(notificationOutbox).values({
     id: newId(now),

@@ -40,6 +40,7 @@ export async function recordPetitionStep(tx: WriteTx, step: PetitionStep, now: n
         citizenId: step.petition.citizenId,
         subjectKind: 'petition',
         subjectId: step.petition.id,
+        event: step.type,
         title: step.notice.title,
         body: step.publicMessage,
         template: 'petition_progress',

@@ -89,6 +89,7 @@ export async function sendBookingNotice(
     citizenId: subject.citizenId,
     subjectKind: 'booking',
     subjectId: subject.subjectId,
+    event: kind,
     title,
     body,
     template: 'booking_update',

@@ -128,7 +128,8 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     }
   }
 
-  function addMessage(subjectId: string, title: string, body: string) {
+  /** A notice of a petition's step, named by the type of the timeline event it announces, as the API names it. */
+  function addMessage(subjectId: string, event: string, title: string, body: string) {
     messages.unshift({
       id: `msg_${messages.length + 1}`,
       at: NOW,
@@ -136,6 +137,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       subjectId,
       title,
       body,
+      event,
       isRead: false,
     })
   }
@@ -169,7 +171,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
         canWithdraw: true,
       },
     })
-    addMessage(id, '信访事项已提交', message)
+    addMessage(id, 'submitted', '信访事项已提交', message)
     return { id, trackingNo, queryCode, status: 'submitted', submittedAt: NOW, deadlines: { decideBy: DECIDE_BY } }
   }
 
@@ -304,7 +306,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       nextDeadline: { kind: 'reply', label: '复查（复核）意见期限', at: decideBy, isOverdue: false },
       timeline: [...petition.detail.timeline, { at: toShanghaiIso(Date.now()), type: to, message }],
     }
-    addMessage(petitionId, `已申请${stage}`, message)
+    addMessage(petitionId, to, `已申请${stage}`, message)
     sendJson(response, 201, { petitionId, status: to, reviewUnit: REVIEW_UNIT, decideBy })
   }
 
@@ -421,7 +423,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
         status: step.status,
         timeline: [...petition.detail.timeline, { at: NOW, type: step.type, message: step.message }],
       }
-      addMessage(petitionId, `信访事项${stepLabelOf(step.type)}`, step.message)
+      addMessage(petitionId, step.type, `信访事项${stepLabelOf(step.type)}`, step.message)
     },
     reply(petitionId, type = 'reply', options = {}) {
       const petition = petitions.get(petitionId)
@@ -444,7 +446,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
             : { kind: 'review_request', label: '可申请复查（复核）至', at: reviewRequestBy, isOverdue: false },
         timeline: [...petition.detail.timeline, { at, type, message }],
       }
-      addMessage(petitionId, `信访事项${STAFF_ACTION_LABELS[type]}`, message)
+      addMessage(petitionId, type, `信访事项${STAFF_ACTION_LABELS[type]}`, message)
     },
     refuseNextRatings: (...codes) => ratingRefusals.push(...codes),
     refuseNextReviewRequests: (...codes) => reviewRefusals.push(...codes),

@@ -9,9 +9,13 @@ import {
   type PetitionCreated,
   PetitionCreateSchema,
   type PetitionDetail,
+  type PetitionStatus,
+  RATING_WINDOW_DAYS,
   type Rating,
   RatingCreateSchema,
+  type RatingStage,
   ReviewRequestCreateSchema,
+  reviewStepOf,
   STAFF_ACTION_LABELS,
   type Subscriptions,
   TrackQuerySchema,
@@ -72,7 +76,7 @@ export interface FakePetitionApi {
   requests: RecordedRequest[]
   requestsTo(method: string, path: string): RecordedRequest[]
   /** Petitions filed, by id, with the body that filed them. */
-  petitions: Map<string, { body: PetitionCreate; detail: PetitionDetail; queryCode: string }>
+  petitions: Map<string, FiledPetition>
   messages: Message[]
   /** A petition filed earlier by the signed-in citizen. */
   seedPetition(body: PetitionCreate): PetitionCreated
@@ -85,10 +89,34 @@ export interface FakePetitionApi {
    * the timeline event, the notice titled as the real API titles it, and for a complaint the review window.
    */
   reply(petitionId: string, type?: 'reply' | 'review_reply' | 'recheck_reply', options?: { repliedAt?: number }): void
+  /** The latest reply is moved back to `repliedAt`, as if the days since had passed: its windows move with it. */
+  backdateReply(petitionId: string, repliedAt: number): void
+  /** The next reads of a petition's detail answer 503, before anything is read. */
+  failNextDetailReads(count: number): void
   /** The next ratings or review requests are refused with these codes, in order. */
   refuseNextRatings(...codes: ErrorCode[]): void
   refuseNextReviewRequests(...codes: ErrorCode[]): void
   setProfile(hasProfile: boolean): void
+}
+
+/**
+ * A petition as the fake keeps it: `detail` without what the API works out when it is read — the review and rating
+ * windows, which run from `repliedAt`, and the rating of the latest reply.
+ */
+export interface FiledPetition {
+  body: PetitionCreate
+  detail: PetitionDetail
+  queryCode: string
+  /** When the latest written reply was made, if there is one. */
+  repliedAt?: number
+}
+
+/** Which reply the status invites a rating for (api/src/domain/reviews/review-windows.ts). */
+function ratingStageOf(status: PetitionStatus): Exclude<RatingStage, 'session'> | null {
+  if (status === 'replied') return 'reply'
+  if (status === 'review_replied') return 'review'
+  if (status === 'recheck_replied' || status === 'finalized') return 'recheck'
+  return null
 }
 
 /** The unit above the city's departments: where 复查 and 复核 requests go in the demo city. */
@@ -101,7 +129,9 @@ const DECIDE_BY = '2026-12-07T23:59:59.999+08:00'
  * The citizen's petition and message routes of the API (../shared/API.md) with the behaviour the mini-program depends
  * on: bearer tokens from the demo login, the Idempotency-Key contract of `POST /api/v1/petitions` (replay, 422 for
  * another body, 409 while in flight), 403 PROFILE_REQUIRED, problem+json field errors with paths like `body.title`,
- * and `/track` answering 404 for a wrong pair. A real HTTP server on 127.0.0.1, closed when the test ends.
+ * `/track` answering 404 for a wrong pair, and a detail that carries the rating of the latest reply or, while it can
+ * still be rated, `deadlines.rateBy` — worked out at each read, as the API does. A real HTTP server on 127.0.0.1,
+ * closed when the test ends.
  */
 export async function startFakePetitionApi(options: FakePetitionApiOptions = {}): Promise<FakePetitionApi> {
   let hasProfile = options.hasProfile ?? true
@@ -111,10 +141,58 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
   const petitions: FakePetitionApi['petitions'] = new Map()
   const messages: Message[] = []
   const faults: SubmissionFault[] = []
+  let detailReadFailures = 0
   const ratingRefusals: ErrorCode[] = []
   const reviewRefusals: ErrorCode[] = []
-  /** Ratings given, by petition and stage. */
-  const ratings = new Map<string, Rating>()
+  /** Ratings given, by petition and stage, as stored: whether a review can follow is worked out when read. */
+  const ratings = new Map<string, Omit<Rating, 'canRequestReview' | 'reviewRequestBy'>>()
+
+  /** 申请复查/复核 until the end of the 30th day after the reply, for a complaint's reply that can be reviewed. */
+  function reviewRequestByOf(petition: FiledPetition): number | null {
+    if (petition.repliedAt === undefined || !reviewStepOf(petition.detail)) return null
+    return endOfCalendarDaysAfter(petition.repliedAt, 30)
+  }
+
+  /** 评价期限: the end of the 30th day after the latest reply, while the status invites a rating of it. */
+  function rateByOf(petition: FiledPetition): number | null {
+    if (ratingStageOf(petition.detail.status) === null || petition.repliedAt === undefined) return null
+    return endOfCalendarDaysAfter(petition.repliedAt, RATING_WINDOW_DAYS)
+  }
+
+  /** The rating of the latest reply as the API shows it, with the review it still allows. */
+  function latestRatingOf(petition: FiledPetition, now: number): Rating | undefined {
+    const stage = ratingStageOf(petition.detail.status)
+    const stored = stage === null ? undefined : ratings.get(`${petition.detail.id}|${stage}`)
+    if (stored === undefined) return undefined
+    const reviewRequestBy = reviewRequestByOf(petition)
+    return {
+      ...stored,
+      canRequestReview: stored.level === 'dissatisfied' && reviewRequestBy !== null && now <= reviewRequestBy,
+      reviewRequestBy: reviewRequestBy === null ? null : toShanghaiIso(reviewRequestBy),
+    }
+  }
+
+  /** The detail as `GET /petitions/:id` answers it now (api/src/domain/petitions/petition-views.ts). */
+  function detailOf(petition: FiledPetition): PetitionDetail {
+    const now = Date.now()
+    const rating = latestRatingOf(petition, now)
+    const rateBy = rateByOf(petition)
+    const isRatable = rating === undefined && rateBy !== null && now <= rateBy
+    return {
+      ...petition.detail,
+      deadlines: { ...deadlinesOf(petition), ...(isRatable ? { rateBy: toShanghaiIso(rateBy) } : {}) },
+      ...(rating === undefined ? {} : { rating }),
+    }
+  }
+
+  /** The deadlines both the detail and `/track` show. */
+  function deadlinesOf(petition: FiledPetition): PetitionDetail['deadlines'] {
+    const reviewRequestBy = reviewRequestByOf(petition)
+    return {
+      ...petition.detail.deadlines,
+      ...(reviewRequestBy === null ? {} : { reviewRequestBy: toShanghaiIso(reviewRequestBy) }),
+    }
+  }
 
   function signIn(): AuthResult {
     issued += 1
@@ -249,7 +327,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     )
   }
 
-  /** `POST /petitions/:id/ratings` with the API's rules: the latest reply, once per stage. */
+  /** `POST /petitions/:id/ratings` with the API's rules: the latest reply, within its window, once per stage. */
   function rate(petitionId: string, request: RecordedRequest, response: ServerResponse) {
     const petition = petitions.get(petitionId)
     if (!petition) return sendProblem(response, 'NOT_FOUND')
@@ -257,30 +335,22 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     if (!parsed.success) return sendValidationProblem(response, parsed.error.issues)
     const refusal = ratingRefusals.shift()
     if (refusal) return sendProblem(response, refusal)
-    const { status, deadlines } = petition.detail
-    const stage =
-      status === 'replied'
-        ? 'reply'
-        : status === 'review_replied'
-          ? 'review'
-          : status === 'recheck_replied'
-            ? 'recheck'
-            : null
-    if (stage === null) return sendProblem(response, 'RATING_NOT_OPEN', '当前没有可以评价的答复，或已超过评价期限')
+    const stage = ratingStageOf(petition.detail.status)
+    const rateBy = rateByOf(petition)
+    const now = Date.now()
+    if (stage === null || rateBy === null || now > rateBy) {
+      return sendProblem(response, 'RATING_NOT_OPEN', '当前没有可以评价的答复，或已超过评价期限')
+    }
     if (ratings.has(`${petitionId}|${stage}`)) return sendProblem(response, 'ALREADY_RATED')
-    const reviewRequestBy = deadlines.reviewRequestBy ?? null
-    const given: Rating = {
+    ratings.set(`${petitionId}|${stage}`, {
       id: `rating_${ratings.size + 1}`,
       stage,
       level: parsed.data.level,
       comment: parsed.data.comment || null,
       tags: parsed.data.tags ?? [],
-      createdAt: toShanghaiIso(Date.now()),
-      canRequestReview: parsed.data.level === 'dissatisfied' && reviewRequestBy !== null,
-      reviewRequestBy,
-    }
-    ratings.set(`${petitionId}|${stage}`, given)
-    sendJson(response, 201, given)
+      createdAt: toShanghaiIso(now),
+    })
+    sendJson(response, 201, latestRatingOf(petition, now))
   }
 
   /** `POST /petitions/:id/review-requests`: 复查 after the reply, 复核 after the 复查 reply, final after that. */
@@ -332,7 +402,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
         category: detail.category,
         status: detail.status,
         submittedAt: detail.submittedAt,
-        deadlines: detail.deadlines,
+        deadlines: deadlinesOf(found),
         nextDeadline: detail.nextDeadline,
         timeline: detail.timeline,
       })
@@ -385,8 +455,12 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     if (review) return requestReview(review[1] ?? '', request, response)
     const detail = /^GET \/api\/v1\/petitions\/([\w-]+)$/.exec(route)
     if (detail) {
+      if (detailReadFailures > 0) {
+        detailReadFailures -= 1
+        return sendProblem(response, 'SERVICE_UNAVAILABLE')
+      }
       const petition = petitions.get(detail[1] ?? '')
-      return petition ? sendJson(response, 200, petition.detail) : sendProblem(response, 'NOT_FOUND')
+      return petition ? sendJson(response, 200, detailOf(petition)) : sendProblem(response, 'NOT_FOUND')
     }
     const withdraw = /^POST \/api\/v1\/petitions\/([\w-]+)\/withdraw$/.exec(route)
     if (withdraw) {
@@ -400,7 +474,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
         nextDeadline: null,
         timeline: [...petition.detail.timeline, { at: NOW, type: 'withdrawn', message: '您已撤回该信访事项。' }],
       }
-      return sendJson(response, 200, petition.detail)
+      return sendJson(response, 200, detailOf(petition))
     }
     return sendProblem(response, 'NOT_FOUND')
   }
@@ -429,24 +503,26 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       const petition = petitions.get(petitionId)
       if (!petition) throw new Error(`no petition ${petitionId}`)
       const repliedAt = options.repliedAt ?? Date.now()
-      const at = toShanghaiIso(repliedAt)
       const status = { reply: 'replied', review_reply: 'review_replied', recheck_reply: 'recheck_replied' } as const
-      const canBeReviewed = petition.detail.kind === 'complaint' && type !== 'recheck_reply'
-      const reviewRequestBy = canBeReviewed ? toShanghaiIso(endOfCalendarDaysAfter(repliedAt, 30)) : undefined
       const opinion = { reply: '处理意见', review_reply: '复查意见', recheck_reply: '复核意见' }[type]
       const message = `${petition.detail.handlingUnit.name}已作出书面${opinion}（解释说明）：经调查，企业已承诺分期支付拖欠工资。`
       petition.detail = {
         ...petition.detail,
         status: status[type],
         canWithdraw: false,
-        deadlines: reviewRequestBy === undefined ? {} : { reviewRequestBy },
-        nextDeadline:
-          reviewRequestBy === undefined
-            ? null
-            : { kind: 'review_request', label: '可申请复查（复核）至', at: reviewRequestBy, isOverdue: false },
-        timeline: [...petition.detail.timeline, { at, type, message }],
+        deadlines: {},
+        timeline: [...petition.detail.timeline, { at: toShanghaiIso(repliedAt), type, message }],
       }
+      moveReplyTo(petition, repliedAt)
       addMessage(petitionId, type, `信访事项${STAFF_ACTION_LABELS[type]}`, message)
+    },
+    backdateReply(petitionId, repliedAt) {
+      const petition = petitions.get(petitionId)
+      if (petition?.repliedAt === undefined) throw new Error(`no reply to petition ${petitionId}`)
+      moveReplyTo(petition, repliedAt)
+    },
+    failNextDetailReads(count) {
+      detailReadFailures += count
     },
     refuseNextRatings: (...codes) => ratingRefusals.push(...codes),
     refuseNextReviewRequests: (...codes) => reviewRefusals.push(...codes),
@@ -454,6 +530,16 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
       hasProfile = value
     },
   }
+}
+
+/** The reply's date, and the next deadline it sets: the review request, when the reply allows one. */
+function moveReplyTo(petition: FiledPetition, repliedAt: number) {
+  petition.repliedAt = repliedAt
+  const canBeReviewed = reviewStepOf(petition.detail) !== null
+  const reviewRequestBy = toShanghaiIso(endOfCalendarDaysAfter(repliedAt, 30))
+  petition.detail.nextDeadline = canBeReviewed
+    ? { kind: 'review_request', label: '可申请复查（复核）至', at: reviewRequestBy, isOverdue: false }
+    : null
 }
 
 /** A step's word as the real API titles its notice (`信访事项受理`); other steps read as progress. */

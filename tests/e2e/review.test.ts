@@ -1,10 +1,17 @@
 /**
  * After the reply, in the H5 app against the real API: the reply in the message centre opens the petition at its
- * rating sheet, a 不满意 rating with a tag and a comment leads on to 申请复查, the request names the unit above
- * that will decide, and the petition then shows that unit. 阳光信访 shows the figures the journey left behind.
+ * rating sheet with the API's 评价期限, a 不满意 rating with a tag and a comment is read back with the petition (also
+ * in a browser that keeps nothing of it) and leads on to 申请复查, the request names the unit above that will
+ * decide, and the petition then shows that unit. 阳光信访 shows the figures the journey left behind.
  */
 import { join } from 'node:path'
-import { AuthResultSchema, PublicStatsSchema, RatingSchema, ReviewRequestCreatedSchema } from '@xinfang/shared'
+import {
+  AuthResultSchema,
+  PetitionDetailSchema,
+  PublicStatsSchema,
+  RatingSchema,
+  ReviewRequestCreatedSchema,
+} from '@xinfang/shared'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
@@ -73,8 +80,8 @@ async function citizenWithRepliedPetition() {
   return { petitionId: petition.id, session: JSON.stringify(session) }
 }
 
-test('in the H5 app a citizen rates the reply 不满意 from the message centre, asks for 复查, and sees the unit above take it over; 阳光信访 shows the figures', async () => {
-  const { session } = await citizenWithRepliedPetition()
+test('in the H5 app a citizen rates the reply 不满意 from the message centre, finds the rating again in another browser, asks for 复查, and sees the unit above take it over; 阳光信访 shows the figures', async () => {
+  const { petitionId, session } = await citizenWithRepliedPetition()
   const page = await browser.newPage(PHONE_VIEWPORT)
   const apiCalls: string[] = []
   page.on('response', (response) => {
@@ -95,6 +102,7 @@ test('in the H5 app a citizen rates the reply 不满意 from the message centre,
   await page.locator('#rating-sheet').waitFor({ timeout: 20_000 })
   expect(await page.locator('#detail-status').textContent()).toBe('已答复')
   expect(await page.locator('#timeline').textContent()).toContain('已作出书面处理意见（解释说明）')
+  expect(await page.locator('#rating-deadline').textContent()).toMatch(/^评价期限：.+月\d+日（周.）前$/)
   await expect.poll(() => visibleShare(page, '#reply-follow-up'), { timeout: 5_000 }).toBeGreaterThan(0.5)
 
   // 不满意, about the result, in the citizen's own words.
@@ -105,6 +113,10 @@ test('in the H5 app a citizen rates the reply 不满意 from the message centre,
   await expectElderFriendly(page, '#reply-follow-up')
   await screenshotPage(page, 'review-rating-sheet.png')
   const rated = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith('/ratings'))
+  const readBack = page.waitForResponse(
+    (response) =>
+      response.request().method() === 'GET' && new URL(response.url()).pathname === `/api/v1/petitions/${petitionId}`,
+  )
   await page.locator('#rating-submit').click()
   const rating = await rated
   expect(rating.status()).toBe(201)
@@ -117,6 +129,23 @@ test('in the H5 app a citizen rates the reply 不满意 from the message centre,
   expect(await page.locator('#rating-given').textContent()).toContain(COMMENT)
   expect(await page.locator('#review-offer').textContent()).toContain('下一步：申请复查')
   expect(await page.locator('#review-deadline').textContent()).toMatch(/^申请期限：.+月\d+日（周.）前$/)
+
+  // The petition is read again and carries the rating, so a browser that keeps nothing of it shows it too.
+  const detail = PetitionDetailSchema.parse(await (await readBack).json())
+  expect(detail.rating).toMatchObject({ level: 'dissatisfied', tags: ['result'], comment: COMMENT })
+  expect(detail.deadlines.rateBy).toBeUndefined()
+  const otherBrowser = await browser.newContext(PHONE_VIEWPORT)
+  const elsewhere = await otherBrowser.newPage()
+  await elsewhere.goto(`${api.baseUrl}/`)
+  await elsewhere.locator('#reception-list').waitFor({ timeout: 20_000 })
+  await elsewhere.evaluate((stored) => localStorage.setItem('xinfang.session', stored), session)
+  await elsewhere.goto(`${api.baseUrl}/#/packages/petition/pages/detail/index?id=${petitionId}`)
+  await elsewhere.locator('#rating-given').waitFor({ timeout: 20_000 })
+  expect(await elsewhere.locator('#rating-given-level').textContent()).toBe('您的评价：不满意')
+  expect(await elsewhere.locator('#rating-sheet').count()).toBe(0)
+  expect(await elsewhere.locator('#review-offer').textContent()).toContain('下一步：申请复查')
+  await otherBrowser.close()
+
   await page.locator('#request-review').click()
 
   await page.locator('#review-form').waitFor({ timeout: 20_000 })

@@ -1,12 +1,15 @@
 /**
  * After the reply, in the real weapp build (miniapp/dist/weapp) in miniprogram-simulate (see support/weapp-harness.ts)
- * against the real API: the reply in the message centre opens the petition at its rating sheet, a 不满意 rating with a
- * tag and a comment (kept on the device while typed) leads on to 申请复查, the request names the unit above that
- * will decide, and the petition then shows that unit. 阳光信访 opens without signing in and shows the figures.
+ * against the real API: the reply in the message centre opens the petition at its rating sheet, open while the
+ * detail gives `deadlines.rateBy`; a 不满意 rating with a tag and a comment (kept on the device while typed) is read
+ * back from the API with the petition, on this phone and on one that keeps nothing of it, and leads on to 申请复查;
+ * the request names the unit above that will decide, and the petition then shows that unit. 阳光信访 opens without
+ * signing in and shows the figures.
  */
 import {
   AuthResultSchema,
   MessageListSchema,
+  PetitionDetailSchema,
   PublicStatsSchema,
   RatingSchema,
   ReviewRequestCreatedSchema,
@@ -107,7 +110,7 @@ async function waitForPage(app: WeappApp, path: string): Promise<WeappPage> {
   return app.waitFor(() => (app.currentPage.path === path ? app.currentPage : undefined), `the page ${path}`)
 }
 
-test('a citizen rates the reply 不满意 from the message centre, finds the comment again after the app is killed, asks for 复查, and sees the unit above take it over', async () => {
+test('a citizen rates the reply 不满意 from the message centre, finds the comment again after the app is killed, finds the rating on another phone, asks for 复查 there, and sees the unit above take it over', async () => {
   const openid = 'openid-review-journey'
   const { petitionId, storage } = await citizenWithReply(openid)
 
@@ -123,6 +126,9 @@ test('a citizen rates the reply 不满意 from the message centre, finds the com
   await detail.waitForSelector('#rating-sheet')
   expect(detail.text()).toContain('已答复')
   expect(detail.text()).toContain('评价答复')
+  const [opened] = requestsTo(first.requests, 'GET', `/api/v1/petitions/${petitionId}`)
+  expect(PetitionDetailSchema.parse(opened?.responseBody).deadlines.rateBy).toBeDefined()
+  expect(textOf(detail, '#rating-deadline')).toMatch(/^评价期限：.+月\d+日（周.）前$/)
 
   await detail.tap('#rating-level-dissatisfied')
   await detail.tap('#rating-tag-result')
@@ -154,8 +160,36 @@ test('a citizen rates the reply 不满意 from the message centre, finds the com
   expect(reopened.text()).toContain('下一步：申请复查')
   expect(reopened.text()).toMatch(/申请期限：.+月\d+日（周.）前/)
 
-  await reopened.tap('#request-review')
-  const review = await waitForPage(app, REVIEW_PAGE)
+  // The petition is read again after the rating, and now carries it instead of a rating window.
+  const ratedAt = app.requests.findIndex(
+    (entry) => entry.method === 'POST' && entry.path === `/api/v1/petitions/${petitionId}/ratings`,
+  )
+  const readBack = await app.waitFor(
+    () =>
+      app.requests
+        .slice(ratedAt + 1)
+        .find(
+          (entry) =>
+            entry.method === 'GET' && entry.path === `/api/v1/petitions/${petitionId}` && entry.statusCode === 200,
+        ),
+    'the petition read again after the rating',
+  )
+  const rated = PetitionDetailSchema.parse(readBack.responseBody)
+  expect(rated.rating).toMatchObject({ stage: 'reply', level: 'dissatisfied', tags: ['result'], comment: COMMENT })
+  expect(rated.deadlines.rateBy).toBeUndefined()
+
+  // On another phone, with nothing stored, the same WeChat user finds the rating: it is the API's, not the device's.
+  app.close()
+  const phone = await launchWeapp({ apiBaseUrl: api.baseUrl, wx: wxFor(openid) })
+  const elsewhere = await phone.reLaunch(`${DETAIL_PAGE}?id=${petitionId}`)
+  await elsewhere.waitForText('您的评价：不满意')
+  expect(elsewhere.find('#rating-sheet')).toBeUndefined()
+  expect(elsewhere.text()).toContain(COMMENT)
+  expect(elsewhere.text()).toContain('下一步：申请复查')
+  expect(elsewhere.text()).toMatch(/申请期限：.+月\d+日（周.）前/)
+
+  await elsewhere.tap('#request-review')
+  const review = await waitForPage(phone, REVIEW_PAGE)
   await review.waitForSelector('#review-form')
   expect(review.text()).toContain('第三十五条')
   expect(review.text()).toMatch(/申请期限.+月\d+日（周.）前/)
@@ -168,7 +202,7 @@ test('a citizen rates the reply 不满意 from the message centre, finds the com
   await review.tap('#review-submit')
   await review.waitForSelector('#review-created')
 
-  const requests = requestsTo(app.requests, 'POST', `/api/v1/petitions/${petitionId}/review-requests`)
+  const requests = requestsTo(phone.requests, 'POST', `/api/v1/petitions/${petitionId}/review-requests`)
   expect(requests.map((entry) => entry.statusCode)).toEqual([201])
   expect(JSON.parse(requests[0]?.body ?? '{}')).toEqual({ reason: REASON })
   const created = ReviewRequestCreatedSchema.parse(requests[0]?.responseBody)
@@ -179,7 +213,7 @@ test('a citizen rates the reply 不满意 from the message centre, finds the com
 
   // Back on the petition, which refreshes when shown: 复查 requested, with the unit above in charge.
   await review.tap('#review-view-detail')
-  const back = await waitForPage(app, DETAIL_PAGE)
+  const back = await waitForPage(phone, DETAIL_PAGE)
   await back.waitForText('已申请复查')
   expect(back.text()).toContain(`复查机关：${REVIEW_UNIT}`)
   expect(back.text()).toContain('第三十五条')

@@ -6,7 +6,7 @@ import {
   type RatingLevel,
   type RatingTagSchema,
 } from '@xinfang/shared'
-import { useCallback, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { z } from 'zod'
 import { ratePetition } from '../services/reviews'
 import type { KeyValueStorage } from '../services/storage'
@@ -15,11 +15,10 @@ import { type ReplyStage, ratingRefusalText } from '../utils/reply-stage'
 import {
   clearRatingDraft,
   emptyRatingDraft,
-  findGivenRating,
-  type GivenRating,
+  forgetSentRatings,
+  isDraftOf,
   loadRatingDraft,
   type RatingDraft,
-  saveGivenRating,
   saveRatingDraft,
 } from '../utils/review-drafts'
 
@@ -32,6 +31,13 @@ export interface RatingFormOptions {
   userId: string
   petitionId: string
   stage: ReplyStage
+  /** The rating the API has for this reply: the petition detail's `rating`, whichever phone it came from. */
+  given: Rating | undefined
+  /**
+   * The petition on screen is out of date: the API has just taken the rating, or refused it for a reason the petition
+   * as it is now explains (rated elsewhere, window over, moved on). The page reads it again.
+   */
+  onStale?: () => void
   storage?: KeyValueStorage
   rate?: (petitionId: string, input: RatingCreate) => Promise<Rating>
 }
@@ -47,9 +53,14 @@ export interface RatingFormModel {
   /** Why the API refused or could not be reached, with what to do next. */
   formError: string | undefined
   isSubmitting: boolean
-  /** The rating of this reply once given (on this device, or as the API reported with ALREADY_RATED). */
-  given: GivenRating | undefined
-  /** The comment that was typed when the API said this reply had been rated already; it was not sent. */
+  /** The rating this sheet has just sent, as the API answered it: shown at once, before the detail is read again. */
+  sent: Rating | undefined
+  /** The API refused with ALREADY_RATED: the reply was rated before the petition on screen knew it. */
+  isAlreadyRated: boolean
+  /**
+   * The comment typed on this device that the API does not have (the reply was rated elsewhere, or the window
+   * closed first). It stays stored, and is shown wherever the form is not, so nothing written disappears.
+   */
   unsentComment: string | undefined
   choose(level: RatingLevel): void
   toggleTag(tag: RatingTag): void
@@ -71,27 +82,34 @@ export function ratingBodyOf(draft: Pick<RatingDraft, 'level' | 'tags' | 'commen
 
 /**
  * The rating sheet of one reply: level, quick tags and comment, kept on the device with every change and removed
- * once the API has the rating. A refusal never empties the form.
+ * once the API has the rating. A refusal never empties the form, and a draft is only dropped once it is the rating.
  */
 export function useRatingForm(options: RatingFormOptions): RatingFormModel {
-  const { userId, petitionId, stage, storage } = options
+  const { userId, petitionId, stage, given, storage } = options
   const target = { userId, petitionId, stage }
   const [initial] = useState(() => {
     const restored = loadRatingDraft(target, Date.now(), storage)
     return { draft: restored ?? emptyRatingDraft(target), isRestored: restored !== null }
   })
   const [draft, setDraft] = useState<RatingDraft>(initial.draft)
-  const [given, setGiven] = useState<GivenRating | undefined>(() => findGivenRating(target, storage))
+  const [sent, setSent] = useState<Rating | undefined>()
+  const [isAlreadyRated, setAlreadyRated] = useState(false)
   const [fieldError, setFieldError] = useState<string | undefined>()
   const [formError, setFormError] = useState<string | undefined>()
   const [isSubmitting, setSubmitting] = useState(false)
-  const [unsentComment, setUnsentComment] = useState<string | undefined>(() =>
-    given?.rating === null && initial.draft.comment.trim() !== '' ? initial.draft.comment.trim() : undefined,
-  )
   const draftRef = useRef(draft)
   const optionsRef = useRef(options)
   optionsRef.current = options
   const isSubmittingRef = useRef(false)
+
+  useEffect(() => forgetSentRatings(optionsRef.current.storage), [])
+
+  const isSentDraft = given !== undefined && isDraftOf(given, draft)
+  useEffect(() => {
+    // The rating came back with the detail exactly as drafted: an earlier tap went through and only its answer was
+    // lost. The draft has nothing left to keep.
+    if (isSentDraft) clearRatingDraft(draftRef.current, optionsRef.current.storage)
+  }, [isSentDraft])
 
   /** Every change goes to storage at once: the app may be killed the moment after. */
   const commit = useCallback(
@@ -131,30 +149,33 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
       return
     }
     const { rate = ratePetition, storage: store } = optionsRef.current
-    const target = { userId: current.userId, petitionId: current.petitionId, stage: current.stage }
     isSubmittingRef.current = true
     setSubmitting(true)
     setFormError(undefined)
     try {
-      const rating = await rate(target.petitionId, parsed.data)
-      setGiven(saveGivenRating(target, rating, store))
-      clearRatingDraft(target, store)
+      const rating = await rate(current.petitionId, parsed.data)
+      clearRatingDraft(current, store)
+      const emptied = emptyRatingDraft(current)
+      draftRef.current = emptied
+      setDraft(emptied)
+      setSent(rating)
+      optionsRef.current.onStale?.()
     } catch (error) {
       const problem = problemFromError(error)
       if (problem.code === 'ALREADY_RATED') {
-        // Rated before (on another phone, or by an earlier tap whose answer was lost): the form has nothing left to
-        // do. What was typed stays in storage and on screen, so nothing written is lost.
-        setGiven(saveGivenRating(target, null, store))
-        if (current.comment.trim() !== '') setUnsentComment(current.comment.trim())
+        // What was typed stays in storage and on screen (as unsent) while the petition is read again for the rating.
+        setAlreadyRated(true)
       } else {
         setFormError(ratingRefusalText(problem))
       }
+      if (problem.code === 'ALREADY_RATED' || problem.code === 'RATING_NOT_OPEN') optionsRef.current.onStale?.()
     } finally {
       isSubmittingRef.current = false
       setSubmitting(false)
     }
   }, [])
 
+  const comment = draft.comment.trim()
   return {
     level: draft.level,
     tags: draft.tags,
@@ -163,8 +184,9 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
     fieldError,
     formError,
     isSubmitting,
-    given,
-    unsentComment,
+    sent,
+    isAlreadyRated,
+    unsentComment: comment === '' || isSentDraft ? undefined : comment,
     choose,
     toggleTag,
     changeComment,

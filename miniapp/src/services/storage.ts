@@ -37,5 +37,10 @@ export const STORAGE_KEYS = {
   petitionReceipts: 'xinfang.petitionReceipts',
   ratingDrafts: 'xinfang.ratingDrafts',
   reviewDrafts: 'xinfang.reviewDrafts',
+} as const
+
+/** Keys earlier versions wrote and nothing reads any more, removed by the feature that used to write them. */
+export const RETIRED_STORAGE_KEYS = {
+  /** The ratings sent from this device, from before the petition detail carried the rating (utils/review-drafts.ts). */
   givenRatings: 'xinfang.givenRatings',
 } as const

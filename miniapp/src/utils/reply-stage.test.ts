@@ -1,59 +1,39 @@
 import type { PetitionDetail } from '@xinfang/shared'
 import { expect, test } from 'vitest'
-import { isReplyMessage, ratingOpeningOf, reviewOpeningOf, reviewRefusalText } from './reply-stage'
+import { isReplyMessage, replyStageOf, reviewKindAfter, reviewOpeningOf, reviewRefusalText } from './reply-stage'
 
-const REPLIED_AT = '2026-11-24T10:00:00.000+08:00'
-const RATE_BY = Date.parse('2026-12-24T23:59:59.999+08:00')
+const REQUEST_BY = Date.parse('2026-12-24T23:59:59.999+08:00')
 
-function petition(overrides: Partial<PetitionDetail>): Pick<PetitionDetail, 'status' | 'timeline' | 'deadlines'> {
-  return {
-    status: 'replied',
-    timeline: [
-      { at: '2026-11-23T09:00:00.000+08:00', type: 'submitted', message: '已提交' },
-      { at: REPLIED_AT, type: 'reply', message: '已作出书面处理意见' },
-    ],
-    deadlines: { reviewRequestBy: '2026-12-24T23:59:59.999+08:00' },
-    ...overrides,
-  }
+function petition(overrides: Partial<PetitionDetail>): Pick<PetitionDetail, 'status' | 'deadlines'> {
+  return { status: 'replied', deadlines: { reviewRequestBy: '2026-12-24T23:59:59.999+08:00' }, ...overrides }
 }
 
-test('a reply can be rated until the end of the thirtieth day after it, as the API counts', () => {
-  expect(ratingOpeningOf(petition({}), RATE_BY)).toEqual({
-    stage: 'reply',
-    repliedAt: REPLIED_AT,
-    rateBy: RATE_BY,
-    isOpen: true,
-  })
-  expect(ratingOpeningOf(petition({}), RATE_BY + 1)?.isOpen).toBe(false)
+test('the reply a rating is for follows the status, as the API decides it, and a petition without a reply has none', () => {
+  expect(replyStageOf('replied')).toBe('reply')
+  expect(replyStageOf('review_replied')).toBe('review')
+  expect(replyStageOf('recheck_replied')).toBe('recheck')
+  expect(replyStageOf('finalized')).toBe('recheck')
+  expect(replyStageOf('in_progress')).toBeNull()
+  expect(replyStageOf('review_requested')).toBeNull()
+  expect(replyStageOf('closed')).toBeNull()
 })
 
-test('the stage rated follows the status, and a petition without a reply has nothing to rate', () => {
-  const reviewReplied = petition({
-    status: 'review_replied',
-    timeline: [
-      ...petition({}).timeline,
-      { at: '2026-12-10T10:00:00.000+08:00', type: 'review_reply', message: '复查' },
-    ],
-  })
-  expect(ratingOpeningOf(reviewReplied, RATE_BY)).toMatchObject({
-    stage: 'review',
-    repliedAt: '2026-12-10T10:00:00.000+08:00',
-  })
-  expect(ratingOpeningOf(petition({ status: 'finalized' }), RATE_BY)?.stage).toBe('recheck')
-  expect(ratingOpeningOf(petition({ status: 'in_progress' }), RATE_BY)).toBeNull()
-  expect(ratingOpeningOf(petition({ status: 'review_requested' }), RATE_BY)).toBeNull()
+test('a rated reply leads to 复查 after the first reply, to 复核 after the 复查 reply, and to nothing after 复核', () => {
+  expect(reviewKindAfter('reply')).toBe('review')
+  expect(reviewKindAfter('review')).toBe('recheck')
+  expect(reviewKindAfter('recheck')).toBeNull()
 })
 
 test('复查 follows the first reply and 复核 the 复查 reply, only while the API gives a review deadline', () => {
-  expect(reviewOpeningOf(petition({}), RATE_BY)).toEqual({
+  expect(reviewOpeningOf(petition({}), REQUEST_BY)).toEqual({
     kind: 'review',
     requestBy: '2026-12-24T23:59:59.999+08:00',
     isOpen: true,
   })
-  expect(reviewOpeningOf(petition({}), RATE_BY + 1)?.isOpen).toBe(false)
-  expect(reviewOpeningOf(petition({ status: 'review_replied' }), RATE_BY)?.kind).toBe('recheck')
+  expect(reviewOpeningOf(petition({}), REQUEST_BY + 1)?.isOpen).toBe(false)
+  expect(reviewOpeningOf(petition({ status: 'review_replied' }), REQUEST_BY)?.kind).toBe('recheck')
   // A suggestion's reply has no review procedure: the API sends no reviewRequestBy.
-  expect(reviewOpeningOf(petition({ deadlines: {} }), RATE_BY)).toBeNull()
+  expect(reviewOpeningOf(petition({ deadlines: {} }), REQUEST_BY)).toBeNull()
 })
 
 test('reply notices are told from other progress by the title the API gives them', () => {

@@ -1,10 +1,8 @@
 import {
-  endOfCalendarDaysAfter,
   type Message,
   type PetitionDetail,
   type PetitionStatus,
   type Problem,
-  RATING_WINDOW_DAYS,
   type RatingStage,
   STAFF_ACTION_LABELS,
 } from '@xinfang/shared'
@@ -13,20 +11,14 @@ import { formatShanghaiDay } from './format'
 /**
  * What a petition's latest reply allows the citizen to do next (../shared/DOMAIN.md, "Satisfaction rating" and the
  * lifecycle): rate it within 30 days, and — for a complaint — ask the unit above to review it (复查 after the first
- * reply, Art. 35; 复核 after the 复查 reply, Art. 36). The petition detail carries no rating state of its own, so
- * both are read from its status, its timeline and `deadlines.reviewRequestBy`, with the rules the API applies
- * (api/src/domain/reviews); the API stays the judge and its 409s are explained where they come back.
+ * reply, Art. 35; 复核 after the 复查 reply, Art. 36). The petition detail says both (api/src/domain/reviews/
+ * review-windows.ts): `rating` once the latest reply is rated, `deadlines.rateBy` while it can still be, and
+ * `deadlines.reviewRequestBy` for the review. Nothing here computes a window; the 409s that a race can still bring
+ * are explained where they come back.
  */
 
 /** A reply stage of a petition; reception visits are rated elsewhere. */
 export type ReplyStage = Exclude<RatingStage, 'session'>
-
-/** The timeline event (a staff action type) that is each stage's written reply. */
-const REPLY_EVENT_OF: Record<ReplyStage, string> = {
-  reply: 'reply',
-  review: 'review_reply',
-  recheck: 'recheck_reply',
-}
 
 /**
  * The notice of a written reply, as the API titles it (`信访事项答复`, `信访事项复查答复`, `信访事项复核答复`: the staff
@@ -41,7 +33,10 @@ export function isReplyMessage(message: Pick<Message, 'subjectKind' | 'title'>):
   return message.subjectKind === 'petition' && REPLY_MESSAGE_TITLES.has(message.title)
 }
 
-/** Which reply the status invites a rating for, as the API decides it. */
+/**
+ * Which reply the status invites a rating for, as the API decides it: what the rating sheet is titled and its draft
+ * kept under. Whether it can still be rated is the detail's `deadlines.rateBy`, never worked out here.
+ */
 export function replyStageOf(status: PetitionStatus): ReplyStage | null {
   switch (status) {
     case 'replied':
@@ -56,29 +51,6 @@ export function replyStageOf(status: PetitionStatus): ReplyStage | null {
   }
 }
 
-export interface RatingOpening {
-  stage: ReplyStage
-  /** The reply being rated, as the timeline recorded it (null if the timeline lacks it). */
-  repliedAt: string | null
-  /** The last instant the reply can be rated (end of the 30th day after it), or null when unknown. */
-  rateBy: number | null
-  isOpen: boolean
-}
-
-/** The rating of the latest reply, or null when the petition has no reply to rate. */
-export function ratingOpeningOf(
-  petition: Pick<PetitionDetail, 'status' | 'timeline'>,
-  now: number,
-): RatingOpening | null {
-  const stage = replyStageOf(petition.status)
-  if (stage === null) return null
-  const reply = [...petition.timeline].reverse().find((event) => event.type === REPLY_EVENT_OF[stage])
-  const repliedAtMs = reply === undefined ? Number.NaN : Date.parse(reply.at)
-  // Without the reply's date the window cannot be computed here; the form stays open and the API decides.
-  const rateBy = Number.isNaN(repliedAtMs) ? null : endOfCalendarDaysAfter(repliedAtMs, RATING_WINDOW_DAYS)
-  return { stage, repliedAt: reply?.at ?? null, rateBy, isOpen: rateBy === null || now <= rateBy }
-}
-
 /** 复查 (review of the first reply) or 复核 (review of the 复查 reply). */
 export type ReviewKind = 'review' | 'recheck'
 
@@ -87,9 +59,16 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = { review: '复查'
 /** The article of 信访工作条例 (2022) each kind of request rests on. */
 export const REVIEW_KIND_ARTICLES: Record<ReviewKind, string> = { review: '第三十五条', recheck: '第三十六条' }
 
+/** The request a reply of this stage can lead to: 复查 after the first reply, 复核 after the 复查 reply, none after. */
+export function reviewKindAfter(stage: ReplyStage): ReviewKind | null {
+  if (stage === 'reply') return 'review'
+  if (stage === 'review') return 'recheck'
+  return null
+}
+
 export interface ReviewOpening {
   kind: ReviewKind
-  /** 申请期限: the end of the 30th day after the reply, as the API computed it. */
+  /** 申请期限, as the API computed it with the petition's own deadline profile (30 days after the reply by law). */
   requestBy: string
   isOpen: boolean
 }
@@ -122,20 +101,24 @@ export function isFinal(status: PetitionStatus): boolean {
   return status === 'recheck_replied' || status === 'finalized'
 }
 
-/** `申请期限：12月24日（周四）前`. */
-export function formatRequestBy(requestBy: string, now: number): string {
-  return `${formatShanghaiDay(requestBy, now)}前`
+/** `12月24日（周四）前`, as 申请期限 and 评价期限 are written. */
+export function formatDueDay(dueBy: string, now: number): string {
+  return `${formatShanghaiDay(dueBy, now)}前`
 }
 
 export const FINAL_REPLY_TEXT = '复核意见为最终意见，同一事实和理由不再受理（《信访工作条例》第三十六条）。'
+
+/** The rating exists already: sent from another phone, or by an earlier tap whose answer was lost. */
+export const ALREADY_RATED_TEXT =
+  '这次答复已经评价过了（可能是在另一台手机上，或者刚才的评价已经提交成功），每次答复只能评价一次。'
 
 /** Why a rating was refused, and what to do next. */
 export function ratingRefusalText(problem: Problem): string {
   switch (problem.code) {
     case 'ALREADY_RATED':
-      return '这次答复已经评价过了（可能是刚才的评价已经提交成功），每次答复只能评价一次。'
+      return ALREADY_RATED_TEXT
     case 'RATING_NOT_OPEN':
-      return '现在不能评价：答复后 30 日内才能评价，期限可能已过，或者这件事项目前没有新的答复。请点“刷新”查看最新进展。'
+      return '现在不能评价：评价期限（答复后 30 日内）可能已过，或者这件事项已有新的进展，请查看上面的办理进度。您填写的内容仍保存在本机。'
     case 'VALIDATION_FAILED':
       return `${problem.errors?.[0]?.message ?? problem.title}。请修改后再提交。`
     default:

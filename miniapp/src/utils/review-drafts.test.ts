@@ -3,11 +3,11 @@ import type { KeyValueStorage } from '../services/storage'
 import {
   clearRatingDraft,
   emptyRatingDraft,
-  findGivenRating,
+  forgetSentRatings,
+  isDraftOf,
   loadRatingDraft,
   loadReviewDraft,
   REVIEW_DRAFT_TTL_MS,
-  saveGivenRating,
   saveRatingDraft,
   saveReviewDraft,
 } from './review-drafts'
@@ -56,16 +56,34 @@ test('an emptied draft is removed, and a month-old one is forgotten', () => {
 test('anything else found under the keys is ignored rather than trusted', () => {
   const storage = memoryStorage()
   storage.set('xinfang.ratingDrafts', [{ userId: 'citizen_1', petitionId: 'pet_1', stage: 'reply', level: 'great' }])
-  storage.set('xinfang.givenRatings', 'not a list')
+  storage.set('xinfang.reviewDrafts', 'not a list')
 
   expect(loadRatingDraft(TARGET, NOW, storage)).toBeNull()
-  expect(findGivenRating(TARGET, storage)).toBeUndefined()
+  expect(loadReviewDraft({ userId: 'citizen_1', petitionId: 'pet_1', kind: 'review' }, NOW, storage)).toBeNull()
 })
 
-test('a rating known only from ALREADY_RATED is remembered without a level', () => {
-  const storage = memoryStorage()
-  saveGivenRating(TARGET, null, storage)
+test('a draft is the rating when level, tags and trimmed comment are what the API has, in any tag order', () => {
+  const draft = {
+    ...emptyRatingDraft(TARGET, NOW),
+    level: 'dissatisfied' as const,
+    tags: ['result' as const, 'speed' as const],
+    comment: ' 没有解决 ',
+  }
+  const rating = { level: 'dissatisfied' as const, tags: ['speed' as const, 'result' as const], comment: '没有解决' }
 
-  expect(findGivenRating(TARGET, storage)).toEqual({ ...TARGET, rating: null })
-  expect(findGivenRating({ ...TARGET, stage: 'review' }, storage)).toBeUndefined()
+  expect(isDraftOf(rating, draft)).toBe(true)
+  expect(isDraftOf({ ...rating, level: 'satisfied' }, draft)).toBe(false)
+  expect(isDraftOf({ ...rating, tags: ['speed'] }, draft)).toBe(false)
+  expect(isDraftOf({ ...rating, comment: null }, draft)).toBe(false)
+  expect(isDraftOf({ ...rating, comment: null }, { ...draft, comment: '  ' })).toBe(true)
+})
+
+test('the list of sent ratings an earlier version kept is removed, and nothing else', () => {
+  const storage = memoryStorage()
+  storage.set('xinfang.givenRatings', [{ userId: 'citizen_1', petitionId: 'pet_1', stage: 'reply', rating: null }])
+  saveRatingDraft({ ...emptyRatingDraft(TARGET, NOW), comment: '没有解决' }, storage)
+
+  forgetSentRatings(storage)
+
+  expect([...storage.entries.keys()]).toEqual(['xinfang.ratingDrafts'])
 })

@@ -1,20 +1,17 @@
-import { IdSchema, type Rating, RatingLevelSchema, RatingSchema, RatingTagSchema } from '@xinfang/shared'
+import { IdSchema, RATING_TAGS, type Rating, RatingLevelSchema, RatingTagSchema } from '@xinfang/shared'
 import { z } from 'zod'
-import { type KeyValueStorage, STORAGE_KEYS, taroStorage } from '../services/storage'
+import { type KeyValueStorage, RETIRED_STORAGE_KEYS, STORAGE_KEYS, taroStorage } from '../services/storage'
 import type { ReplyStage, ReviewKind } from './reply-stage'
 
 /**
  * What the citizen writes about a reply — the rating's comment, the reason for 复查/复核 — kept on the device after
  * every change until the API has it, like the petition draft (utils/petition-draft.ts): a phone call or WeChat
  * killing the mini-program never costs an older person what they typed. A person may be writing about more than one
- * petition, so each draft is kept per petition and stage, a few at most, each for a month.
- *
- * The device also remembers the ratings it sent: the petition detail does not say whether the latest reply was
- * rated, and without this the form would come back after every visit only to be refused with ALREADY_RATED.
+ * petition, so each draft is kept per petition and stage, a few at most, each for a month. Whether a reply has been
+ * rated is not kept here: the petition detail says so, whichever phone the rating came from.
  */
 export const REVIEW_DRAFT_TTL_MS = 30 * 24 * 60 * 60 * 1000
 const DRAFTS_MAX = 10
-const GIVEN_RATINGS_MAX = 50
 
 const StageSchema = z.enum(['reply', 'review', 'recheck'])
 
@@ -37,15 +34,6 @@ const ReviewDraftSchema = z.object({
   reason: z.string().max(20_000),
 })
 export type ReviewDraft = z.infer<typeof ReviewDraftSchema>
-
-const GivenRatingSchema = z.object({
-  userId: IdSchema,
-  petitionId: IdSchema,
-  stage: StageSchema,
-  /** Null: the API said ALREADY_RATED, so a rating exists but this device does not know it. */
-  rating: RatingSchema.nullable(),
-})
-export type GivenRating = z.infer<typeof GivenRatingSchema>
 
 export interface RatingTarget {
   userId: string
@@ -121,6 +109,24 @@ export function clearRatingDraft(target: RatingTarget, storage: KeyValueStorage 
   writeList(storage, STORAGE_KEYS.ratingDrafts, others)
 }
 
+/**
+ * The draft is the rating the API has: it was sent, and only the answer was lost on the way (a tunnel, WeChat
+ * killed), so nothing in it is left unsent.
+ */
+export function isDraftOf(rating: Pick<Rating, 'level' | 'tags' | 'comment'>, draft: RatingDraft): boolean {
+  const sameTags = RATING_TAGS.every((tag) => draft.tags.includes(tag) === rating.tags.includes(tag))
+  return draft.level === rating.level && sameTags && draft.comment.trim() === (rating.comment ?? '')
+}
+
+/** Removes what an earlier version kept of the ratings sent from this device; the petition detail carries them now. */
+export function forgetSentRatings(storage: KeyValueStorage = taroStorage): void {
+  try {
+    storage.remove(RETIRED_STORAGE_KEYS.givenRatings)
+  } catch {
+    // Left for the next visit: nothing reads it.
+  }
+}
+
 /** This user's reason for this request, or null; drafts older than a month are removed on the way. */
 export function loadReviewDraft(
   target: ReviewTarget,
@@ -146,23 +152,4 @@ export function clearReviewDraft(target: ReviewTarget, storage: KeyValueStorage 
     (kept) => !sameReview(kept, target),
   )
   writeList(storage, STORAGE_KEYS.reviewDrafts, others)
-}
-
-/** The rating this device gave (or learned was given) for this reply. */
-export function findGivenRating(target: RatingTarget, storage: KeyValueStorage = taroStorage): GivenRating | undefined {
-  return readList(storage, STORAGE_KEYS.givenRatings, GivenRatingSchema).find((given) => sameRating(given, target))
-}
-
-export function saveGivenRating(
-  target: RatingTarget,
-  rating: Rating | null,
-  storage: KeyValueStorage = taroStorage,
-): GivenRating {
-  const given: GivenRating = { ...target, rating }
-  const others = readList(storage, STORAGE_KEYS.givenRatings, GivenRatingSchema).filter(
-    (kept) => !sameRating(kept, target),
-  )
-  // Not kept (a full storage): the rating is on screen now, and the API refuses a second one with ALREADY_RATED.
-  writeList(storage, STORAGE_KEYS.givenRatings, [given, ...others].slice(0, GIVEN_RATINGS_MAX))
-  return given
 }

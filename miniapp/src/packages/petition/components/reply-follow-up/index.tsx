@@ -8,23 +8,23 @@ import {
   RATING_TAG_LABELS,
   RATING_TAGS,
   type Rating,
-  toShanghaiIso,
 } from '@xinfang/shared'
 import { RATING_COMMENT_MAX, type RatingFormModel, useRatingForm } from '../../../../hooks/use-rating-form'
 import { formatShanghaiDay } from '../../../../utils/format'
 import {
+  ALREADY_RATED_TEXT,
   FINAL_REPLY_TEXT,
-  formatRequestBy,
+  formatDueDay,
   isFinal,
-  type RatingOpening,
   REVIEW_KIND_ARTICLES,
   REVIEW_KIND_LABELS,
+  type ReplyStage,
   type ReviewKind,
   type ReviewOpening,
-  ratingOpeningOf,
+  replyStageOf,
+  reviewKindAfter,
   reviewOpeningOf,
 } from '../../../../utils/reply-stage'
-import type { GivenRating } from '../../../../utils/review-drafts'
 import { PETITION_PAGES, pageUrl } from '../../../../utils/routes'
 import { ChoiceCard } from '../choice-card'
 import './index.scss'
@@ -40,28 +40,32 @@ const WEAPP_PLACEHOLDER: { placeholderClass?: string } =
 
 interface ReplyFollowUpProps {
   petition: PetitionDetail
-  /** Whose drafts and ratings these are on this device. */
+  /** Whose drafts these are on this device. */
   userId: string
   now: number
+  /** Reads the petition again: after a rating, and after a refusal the petition as it is now explains. */
+  onStale: () => void
 }
 
 /**
  * What the citizen can do after a reply, under the detail page's timeline: rate it (满意度评价, once per reply
- * stage, within 30 days) and, for a complaint, ask for 复查 or 复核 within 30 days — offered first of all after a
- * 不满意 rating (../shared/DOMAIN.md). Nothing is rendered while the petition has no reply.
+ * stage) and, for a complaint, ask for 复查 or 复核 — offered first of all after a 不满意 rating
+ * (../shared/DOMAIN.md). The petition detail is the judge of both: its `rating` is shown once given (from any phone),
+ * the form only while `deadlines.rateBy` says the reply can still be rated. Nothing is rendered without a reply.
  */
-export function ReplyFollowUp({ petition, userId, now }: ReplyFollowUpProps) {
-  const opening = ratingOpeningOf(petition, now)
-  if (opening === null) return null
+export function ReplyFollowUp({ petition, userId, now, onStale }: ReplyFollowUpProps) {
+  const stage = replyStageOf(petition.status)
+  if (stage === null) return null
   return (
     // Keyed by stage: after 复查 is answered the sheet starts again, for the new reply, with its own draft.
     <RatingSection
-      key={`${petition.id}|${opening.stage}`}
+      key={`${petition.id}|${stage}`}
       petition={petition}
       userId={userId}
-      opening={opening}
+      stage={stage}
       review={reviewOpeningOf(petition, now)}
       now={now}
+      onStale={onStale}
     />
   )
 }
@@ -69,34 +73,49 @@ export function ReplyFollowUp({ petition, userId, now }: ReplyFollowUpProps) {
 function RatingSection({
   petition,
   userId,
-  opening,
+  stage,
   review,
   now,
+  onStale,
 }: {
   petition: PetitionDetail
   userId: string
-  opening: RatingOpening
+  stage: ReplyStage
   review: ReviewOpening | null
   now: number
+  onStale: () => void
 }) {
-  const form = useRatingForm({ userId, petitionId: petition.id, stage: opening.stage })
-  const stageLabel = RATING_STAGE_LABELS[opening.stage]
-  const rating = form.given?.rating ?? null
+  const form = useRatingForm({ userId, petitionId: petition.id, stage, given: petition.rating, onStale })
+  const stageLabel = RATING_STAGE_LABELS[stage]
+  // The detail's rating once it has it; until the detail is read again, the API's answer to the rating just sent.
+  const rating = petition.rating ?? form.sent
+  const { rateBy } = petition.deadlines
+  const isFormShown = rating === undefined && !form.isAlreadyRated && rateBy !== undefined
 
   return (
     <View className="follow-up" id="reply-follow-up">
       <Text className="follow-up__title">评价{stageLabel}</Text>
-      {form.given !== undefined ? (
-        <GivenRatingView given={form.given} unsentComment={form.unsentComment} />
-      ) : opening.isOpen ? (
-        <RatingSheet form={form} stageLabel={stageLabel} rateBy={opening.rateBy} now={now} />
-      ) : (
-        <Text className="follow-up__note" id="rating-closed">
-          评价期限已过：答复后 30 日内可以评价
-          {opening.rateBy === null ? '' : `，已于${formatShanghaiDay(toShanghaiIso(opening.rateBy), now)}截止`}。
+      {form.isAlreadyRated && (
+        <Text className="follow-up__note" id="rating-already-given">
+          {ALREADY_RATED_TEXT}
         </Text>
       )}
-      {review !== null && <ReviewOffer petitionId={petition.id} review={review} rating={rating} now={now} />}
+      {rating !== undefined ? (
+        <GivenRatingView rating={rating} />
+      ) : form.isAlreadyRated ? null : rateBy !== undefined ? (
+        <RatingSheet form={form} stageLabel={stageLabel} rateBy={rateBy} now={now} />
+      ) : (
+        <Text className="follow-up__note" id="rating-closed">
+          已过评价期限，不能再评价：答复后 30 日内可以评价。
+        </Text>
+      )}
+      {!isFormShown && form.unsentComment !== undefined && (
+        <Text className="follow-up__note" id="rating-unsent">
+          您在本机写的意见没有提交：“{form.unsentComment}”。
+          {review?.isOpen ? '如对答复不服，可以写进复查（复核）申请的理由里。' : ''}
+        </Text>
+      )}
+      <ReviewOffer petitionId={petition.id} stage={stage} review={review} rating={rating} now={now} />
       {isFinal(petition.status) && (
         <Text className="follow-up__note" id="final-note">
           {FINAL_REPLY_TEXT}
@@ -114,15 +133,15 @@ function RatingSheet({
 }: {
   form: RatingFormModel
   stageLabel: string
-  rateBy: number | null
+  rateBy: string
   now: number
 }) {
   const commentLength = form.comment.trim().length
   return (
     <View id="rating-sheet">
-      <Text className="follow-up__intro">
-        您对这次{stageLabel}满意吗？
-        {rateBy === null ? '' : `请在${formatShanghaiDay(toShanghaiIso(rateBy), now)}前评价。`}
+      <Text className="follow-up__intro">您对这次{stageLabel}满意吗？</Text>
+      <Text className="follow-up__deadline" id="rating-deadline">
+        评价期限：{formatDueDay(rateBy, now)}
       </Text>
       {form.isRestored && (
         <Text className="follow-up__restored" id="rating-restored">
@@ -196,22 +215,7 @@ function RatingSheet({
   )
 }
 
-function GivenRatingView({ given, unsentComment }: { given: GivenRating; unsentComment: string | undefined }) {
-  const { rating } = given
-  if (rating === null) {
-    return (
-      <View className="follow-up__given" id="rating-given">
-        <Text className="follow-up__given-text">
-          这次答复已经评价过了（可能是刚才的评价已经提交成功），每次答复只能评价一次。
-        </Text>
-        {unsentComment !== undefined && (
-          <Text className="follow-up__note" id="rating-unsent">
-            您刚才写的意见没有再次提交：“{unsentComment}”。如对答复不服，可以写进复查（复核）申请的理由里。
-          </Text>
-        )}
-      </View>
-    )
-  }
+function GivenRatingView({ rating }: { rating: Rating }) {
   return (
     <View className="follow-up__given" id="rating-given">
       <Text className={`follow-up__level follow-up__level--${rating.level}`} id="rating-given-level">
@@ -234,41 +238,47 @@ function GivenRatingView({ given, unsentComment }: { given: GivenRating; unsentC
  */
 function ReviewOffer({
   petitionId,
+  stage,
   review,
   rating,
   now,
 }: {
   petitionId: string
-  review: ReviewOpening
-  rating: Rating | null
+  stage: ReplyStage
+  review: ReviewOpening | null
+  rating: Rating | undefined
   now: number
 }) {
-  const label = REVIEW_KIND_LABELS[review.kind]
-  const requestBy = rating?.reviewRequestBy ?? review.requestBy
-  const isOpen = rating !== null && rating.level === 'dissatisfied' ? rating.canRequestReview : review.isOpen
-  const isNextStep = rating?.level === 'dissatisfied' && rating.canRequestReview
-  if (!isOpen) {
+  const nextStepBy = rating?.canRequestReview ? rating.reviewRequestBy : null
+  const kind = review?.kind ?? reviewKindAfter(stage)
+  if (kind === null || (nextStepBy === null && review === null)) return null
+  const label = REVIEW_KIND_LABELS[kind]
+  if (nextStepBy === null && review !== null && !review.isOpen) {
     return (
       <View className="follow-up__review" id="review-offer">
         <Text className="follow-up__note" id="review-closed">
-          申请{label}的期限已于{formatShanghaiDay(requestBy, now)}届满（收到答复之日起 30 日内，《信访工作条例》
-          {REVIEW_KIND_ARTICLES[review.kind]}）。
+          申请{label}的期限已于{formatShanghaiDay(review.requestBy, now)}届满（收到答复之日起 30 日内，《信访工作条例》
+          {REVIEW_KIND_ARTICLES[kind]}）。
         </Text>
       </View>
     )
   }
+  const isNextStep = nextStepBy !== null
+  const requestBy = nextStepBy ?? review?.requestBy
   return (
     <View className={`follow-up__review ${isNextStep ? 'follow-up__review--next' : ''}`} id="review-offer">
       <Text className="follow-up__review-title">
-        {isNextStep ? `下一步：申请${label}` : `对${reviewedReplyOf(review.kind)}不服？`}
+        {isNextStep ? `下一步：申请${label}` : `对${reviewedReplyOf(kind)}不服？`}
       </Text>
       <Text className="follow-up__review-text">
         {isNextStep ? '您对答复不满意，' : '如对答复不服，'}可以请求上一级机关{label}（《信访工作条例》
-        {REVIEW_KIND_ARTICLES[review.kind]}）。
+        {REVIEW_KIND_ARTICLES[kind]}）。
       </Text>
-      <Text className="follow-up__deadline" id="review-deadline">
-        申请期限：{formatRequestBy(requestBy, now)}
-      </Text>
+      {requestBy !== undefined && (
+        <Text className="follow-up__deadline" id="review-deadline">
+          申请期限：{formatDueDay(requestBy, now)}
+        </Text>
+      )}
       <Button
         className={isNextStep ? 'follow-up__primary' : 'follow-up__secondary'}
         id="request-review"

@@ -188,7 +188,9 @@ function PetitionView({
         <Timeline events={petition.timeline} now={checkedAt} />
       </View>
 
-      {userId !== undefined && <ReplyFollowUp petition={petition} userId={userId} now={checkedAt} />}
+      {userId !== undefined && (
+        <ReplyFollowUp petition={petition} userId={userId} now={checkedAt} onStale={onRefresh} />
+      )}
 
       <View className="detail__card">
         <Text className="detail__section-title">您反映的内容</Text>

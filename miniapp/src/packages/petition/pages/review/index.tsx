@@ -11,7 +11,7 @@ import type { ReviewRequestCreated } from '../../../../services/reviews'
 import { formatShanghaiDay } from '../../../../utils/format'
 import {
   FINAL_REPLY_TEXT,
-  formatRequestBy,
+  formatDueDay,
   isFinal,
   pendingReviewOf,
   REVIEW_KIND_ARTICLES,
@@ -209,7 +209,7 @@ function ReviewForm({
       </Text>
       <View className="review__deadline" id="review-request-by">
         <Text className="review__deadline-label">申请期限</Text>
-        <Text className="review__deadline-value">{formatRequestBy(opening.requestBy, now)}</Text>
+        <Text className="review__deadline-value">{formatDueDay(opening.requestBy, now)}</Text>
       </View>
 
       {form.isRestored && (

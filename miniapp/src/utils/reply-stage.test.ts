@@ -37,11 +37,22 @@ test('复查 follows the first reply and 复核 the 复查 reply, only while the
 })
 
 test('reply notices are told from other progress by the title the API gives them', () => {
-  expect(isReplyMessage({ subjectKind: 'petition', title: '信访事项答复' })).toBe(true)
-  expect(isReplyMessage({ subjectKind: 'petition', title: '信访事项复查答复' })).toBe(true)
-  expect(isReplyMessage({ subjectKind: 'petition', title: '信访事项复核答复' })).toBe(true)
-  expect(isReplyMessage({ subjectKind: 'petition', title: '信访事项受理' })).toBe(false)
-  expect(isReplyMessage({ subjectKind: 'booking', title: '信访事项答复' })).toBe(false)
+  const message = (subjectKind: 'petition' | 'booking', event: string | null, title = '信访事项进展') => ({
+    subjectKind,
+    event,
+    title,
+  })
+  expect(isReplyMessage(message('petition', 'reply'))).toBe(true)
+  expect(isReplyMessage(message('petition', 'review_reply'))).toBe(true)
+  expect(isReplyMessage(message('petition', 'recheck_reply'))).toBe(true)
+  expect(isReplyMessage(message('petition', 'accept', '信访事项答复'))).toBe(false)
+  expect(isReplyMessage(message('booking', 'reply'))).toBe(false)
+  // Messages from before events were named: the title tells.
+  expect(isReplyMessage(message('petition', null, '信访事项答复'))).toBe(true)
+  expect(isReplyMessage(message('petition', null, '信访事项复查答复'))).toBe(true)
+  expect(isReplyMessage(message('petition', null, '信访事项复核答复'))).toBe(true)
+  expect(isReplyMessage(message('petition', null, '信访事项受理'))).toBe(false)
+  expect(isReplyMessage(message('booking', null, '信访事项答复'))).toBe(false)
 })
 
 test('a closed review window names the date the API gives and the article', () => {

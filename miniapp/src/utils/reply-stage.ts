@@ -20,17 +20,20 @@ import { formatShanghaiDay } from './format'
 /** A reply stage of a petition; reception visits are rated elsewhere. */
 export type ReplyStage = Exclude<RatingStage, 'session'>
 
+/** The petition events whose message announces a written reply, the moment to rate it. */
+const REPLY_EVENTS: ReadonlySet<string> = new Set(['reply', 'review_reply', 'recheck_reply'] as const)
+
 /**
- * The notice of a written reply, as the API titles it (`信访事项答复`, `信访事项复查答复`, `信访事项复核答复`: the staff
- * step's label, api/src/domain/workflow/apply-staff-action.ts). Messages carry no event type of their own, so the
- * title is what tells a reply from other progress.
+ * Messages written before they named their event are recognised by their title, which the API builds from the
+ * staff step's label (`信访事项答复`, `信访事项复查答复`, `信访事项复核答复`).
  */
 const REPLY_MESSAGE_TITLES = new Set(
   (['reply', 'review_reply', 'recheck_reply'] as const).map((type) => `信访事项${STAFF_ACTION_LABELS[type]}`),
 )
 
-export function isReplyMessage(message: Pick<Message, 'subjectKind' | 'title'>): boolean {
-  return message.subjectKind === 'petition' && REPLY_MESSAGE_TITLES.has(message.title)
+export function isReplyMessage(message: Pick<Message, 'subjectKind' | 'title' | 'event'>): boolean {
+  if (message.subjectKind !== 'petition') return false
+  return message.event === null ? REPLY_MESSAGE_TITLES.has(message.title) : REPLY_EVENTS.has(message.event)
 }
 
 /**

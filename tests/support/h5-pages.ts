@@ -21,7 +21,10 @@ export async function elderProblems(page: Page, selector: string): Promise<{ che
       const style = getComputedStyle(element)
       const fontSize = Number.parseFloat(style.fontSize)
       if (fontSize < 18) problems.push(`${element.textContent}: font ${fontSize}px`)
-      if (Number.parseFloat(style.lineHeight) / fontSize < 1.3) problems.push(`${element.textContent}: line height`)
+      // Chromium lays text out in 1/64 px units, so a line height of exactly 1.3 may compute a hair below it.
+      if (Number.parseFloat(style.lineHeight) < fontSize * 1.3 - 1 / 64) {
+        problems.push(`${element.textContent}: line height ${style.lineHeight} for ${fontSize}px`)
+      }
     }
     for (const element of document.querySelectorAll(
       `${root} taro-input-core, ${root} taro-textarea-core, ${root} taro-button-core`,

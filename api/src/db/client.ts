@@ -224,6 +224,9 @@ interface Job {
 /** Writes committed together at most: bounds the latency the first job of a batch can pay for the others. */
 export const GROUP_COMMIT_MAX_JOBS = 64
 
+/** Event-loop turns a batch waits at most for writes still arriving: each turn costs microseconds when idle. */
+const GATHER_TURNS_MAX = 4
+
 /** How long a write refused for a storage reason keeps `/health` degraded when no write comes after it. */
 export const WRITE_FAILURE_REPORTED_MS = 60_000
 
@@ -243,6 +246,13 @@ function createGroupCommitter(db: Db) {
   const drain = async () => {
     isDraining = true
     while (pending.length > 0) {
+      // The embedded driver runs COMMIT's fsync on this thread, so requests that arrived meanwhile are still
+      // waiting in the event loop, not yet in `pending`. Let them in first — a few turns, while the queue grows.
+      for (let turn = 0; turn < GATHER_TURNS_MAX; turn++) {
+        const before = pending.length
+        await new Promise((resolve) => setImmediate(resolve))
+        if (pending.length === before || pending.length >= GROUP_COMMIT_MAX_JOBS) break
+      }
       const batch = pending.splice(0, GROUP_COMMIT_MAX_JOBS)
       const outcomes: { ok: boolean; value: unknown }[] = []
       let hasBegun = false

@@ -66,7 +66,15 @@ test('when the database fills up mid-batch, every write of the batch is refused 
   const gate = new Promise<void>((resolve) => {
     openGate = resolve
   })
-  const first = database.write(() => gate)
+  let markStarted = () => {}
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve
+  })
+  const first = database.write(() => {
+    markStarted()
+    return gate
+  })
+  await started
   const queued = Promise.allSettled([
     database.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')")),
     database.write((tx) => tx.run('INSERT INTO notes VALUES (zeroblob(20000))')),

@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../db/client'
+import { insertRow, prebuiltSelect } from '../db/prebuilt'
 import { idempotencyKeys } from '../db/schema'
 import { AppError } from '../http/app-error'
+import { sha256Bytes } from '../lib/digest'
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters (../shared/API.md). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
@@ -34,18 +36,35 @@ export interface IdempotentResponse<T> {
   isReplay: boolean
 }
 
+const selectStoredResponse = prebuiltSelect(['scope', 'operation', 'key'], (tx, p) =>
+  tx
+    .select({
+      requestHash: idempotencyKeys.requestHash,
+      responseStatus: idempotencyKeys.responseStatus,
+      responseBody: idempotencyKeys.responseBody,
+    })
+    .from(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.scope, p('scope')),
+        eq(idempotencyKeys.operation, p('operation')),
+        eq(idempotencyKeys.key, p('key')),
+      ),
+    )
+    .limit(1),
+)
+
 /** Requests under way in this process, by scope/operation/key. */
 const inFlight = new WeakMap<Database, Set<string>>()
 
 /** A stable hash of a JSON value: object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
-export async function hashRequestBody(body: unknown): Promise<string> {
+export function hashRequestBody(body: unknown): string {
   const canonical = JSON.stringify(body, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value,
   )
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical ?? 'undefined'))
-  return Buffer.from(digest).toString('base64url')
+  return Buffer.from(sha256Bytes(canonical ?? 'undefined')).toString('base64url')
 }
 
 /**
@@ -60,7 +79,7 @@ export async function runIdempotently<T>(
   now: number,
   create: (tx: WriteTx) => Promise<{ status: number; body: T }>,
 ): Promise<IdempotentResponse<T>> {
-  const requestHash = await hashRequestBody(request.body)
+  const requestHash = hashRequestBody(request.body)
   const flightKey = `${request.scope}\u0000${request.operation}\u0000${request.key}`
   let running = inFlight.get(database)
   if (!running) {
@@ -73,17 +92,7 @@ export async function runIdempotently<T>(
   running.add(flightKey)
   try {
     return await database.write(async (tx) => {
-      const [existing] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(
-          and(
-            eq(idempotencyKeys.scope, request.scope),
-            eq(idempotencyKeys.operation, request.operation),
-            eq(idempotencyKeys.key, request.key),
-          ),
-        )
-        .limit(1)
+      const [existing] = await selectStoredResponse(tx, request)
       if (existing) {
         if (existing.requestHash !== requestHash) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', { detail: '同一个 Idempotency-Key 不能用于内容不同的请求' })
@@ -91,7 +100,7 @@ export async function runIdempotently<T>(
         return { status: existing.responseStatus, body: JSON.parse(existing.responseBody) as T, isReplay: true }
       }
       const result = await create(tx)
-      await tx.insert(idempotencyKeys).values({
+      await insertRow(tx, idempotencyKeys, {
         scope: request.scope,
         operation: request.operation,
         key: request.key,

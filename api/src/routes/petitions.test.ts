@@ -10,7 +10,7 @@ import {
   TrackResultSchema,
   UnitListSchema,
 } from '@xinfang/shared'
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { citizenWithProfile, demoLogin, json, staffLogin } from '../../test/auth-helpers'
 import { HOSTILE_FILES, tinyJpeg, tinyPdf, tinyPng } from '../../test/fixtures/files'
@@ -190,6 +190,22 @@ test('a very similar petition on the citizen’s own open matter is accepted but
   )
   const [other] = await context.database.db.select().from(petitions).where(eq(petitions.id, unrelated.id))
   expect(other?.possibleRepeatOfId).toBeNull()
+})
+
+test('two similar petitions sent at the same moment are both accepted, and the later one is flagged', async () => {
+  const auth = await citizenWithProfile(context, 'double-tap')
+  // Neither sees the other before its transaction: the later one must find the earlier one inside it.
+  const [a, b] = await Promise.all([
+    submit(auth.accessToken, petition()),
+    submit(auth.accessToken, petition({ content: `${petition().content}请尽快处理。` })),
+  ])
+  expect([a.status, b.status]).toEqual([201, 201])
+  const ids = [PetitionCreatedSchema.parse(await a.json()).id, PetitionCreatedSchema.parse(await b.json()).id]
+  const rows = await context.database.db.select().from(petitions).where(inArray(petitions.id, ids))
+  const flagged = rows.filter((row) => row.possibleRepeatOfId !== null)
+  expect(flagged).toHaveLength(1)
+  expect(ids).toContain(flagged[0]?.possibleRepeatOfId)
+  expect(flagged[0]?.possibleRepeatOfId).not.toBe(flagged[0]?.id)
 })
 
 test('the owner lists and reads their petition with its timeline and next deadline; content is stored encrypted', async () => {

@@ -15,7 +15,7 @@ import { uploadAttachment } from '../domain/attachments/upload-attachment'
 import { parseIdempotencyKey, runIdempotently } from '../domain/idempotency'
 import { requireProfile } from '../domain/identity/citizen-profile'
 import { getOwnPetition, listOwnPetitions, trackPetition } from '../domain/petitions/petition-views'
-import { submitPetition } from '../domain/petitions/submit-petition'
+import { preparePetitionSubmission } from '../domain/petitions/submit-petition'
 import { withdrawPetition } from '../domain/petitions/withdraw-petition'
 import { AppError } from '../http/app-error'
 import { clientAddressOf } from '../http/client-address'
@@ -103,11 +103,12 @@ export function petitionRoutes(deps: AppDeps) {
       const citizenId = c.get('principal').id
       await requireProfile(deps.database.db, citizenId)
       const now = deps.now()
+      const register = await preparePetitionSubmission(deps, citizenId, body, now)
       const result = await runIdempotently(
         deps.database,
         { scope: `citizen:${citizenId}`, operation: 'POST /petitions', key, body },
         now,
-        async (tx) => ({ status: 201, body: await submitPetition(tx, deps, citizenId, body, now) }),
+        async (tx) => ({ status: 201, body: await register(tx) }),
       )
       deps.afterCommit?.('POST /petitions')
       c.header('cache-control', 'no-store')

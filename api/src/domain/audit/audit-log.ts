@@ -1,7 +1,9 @@
 import type { AuditChainReport } from '@xinfang/shared'
 import { asc, desc, gt } from 'drizzle-orm'
 import type { Db, WriteTx } from '../../db/client'
+import { insertRow, prebuiltSelect } from '../../db/prebuilt'
 import { auditLog } from '../../db/schema'
+import { sha256Hex } from '../../lib/digest'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -18,13 +20,8 @@ export interface AuditEntryInput {
 
 type StoredEntry = typeof auditLog.$inferSelect
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 /** The hash of an entry covers every field and the previous hash, in a fixed order. */
-function hashOf(entry: Omit<StoredEntry, 'hash'>): Promise<string> {
+function hashOf(entry: Omit<StoredEntry, 'hash'>): string {
   return sha256Hex(
     JSON.stringify([
       entry.seq,
@@ -40,16 +37,16 @@ function hashOf(entry: Omit<StoredEntry, 'hash'>): Promise<string> {
   )
 }
 
+const selectChainTail = prebuiltSelect([], (tx) =>
+  tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1),
+)
+
 /**
  * Appends an entry inside the caller's write transaction, so the record and the change it describes commit
  * together or not at all. Writes are serialized (db/client.ts), so reading the tail and appending cannot race.
  */
 export async function appendAudit(tx: WriteTx, entry: AuditEntryInput, now: number): Promise<void> {
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1)
+  const [last] = await selectChainTail(tx, {})
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: now,
@@ -61,7 +58,7 @@ export async function appendAudit(tx: WriteTx, entry: AuditEntryInput, now: numb
     details: JSON.stringify(entry.details ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
   }
-  await tx.insert(auditLog).values({ ...row, hash: await hashOf(row) })
+  await insertRow(tx, auditLog, { ...row, hash: hashOf(row) })
 }
 
 /** Walks the whole chain in pages and reports the first entry whose hash or link does not hold. */
@@ -78,7 +75,7 @@ export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<AuditCh
       .limit(pageSize)
     for (const entry of page) {
       const { hash, ...rest } = entry
-      if (entry.seq !== expectedSeq || entry.prevHash !== prevHash || (await hashOf(rest)) !== hash) {
+      if (entry.seq !== expectedSeq || entry.prevHash !== prevHash || hashOf(rest) !== hash) {
         return { isIntact: false, entries, brokenAtSeq: expectedSeq }
       }
       prevHash = hash

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { refreshTokens } from '../../db/schema'
 import { AppError } from '../../http/app-error'
+import { sha256Bytes } from '../../lib/digest'
 import { newId } from '../../lib/ids'
 import type { KeyBytes } from '../privacy/keyring'
 import { ACCESS_TOKEN_TTL_SECONDS, type Principal, signAccessToken } from './tokens'
@@ -20,8 +21,8 @@ export interface TokenPair {
 
 const toB64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
 
-async function hashToken(token: string): Promise<string> {
-  return toB64(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))))
+function hashToken(token: string): string {
+  return toB64(sha256Bytes(token))
 }
 
 export type PrincipalWithoutFamily =
@@ -42,7 +43,7 @@ export async function issueTokens(
     familyId,
     subjectKind: subject.kind,
     subjectId: subject.id,
-    tokenHash: await hashToken(refreshToken),
+    tokenHash: hashToken(refreshToken),
     status: 'active',
     expiresAt: now + REFRESH_TOKEN_TTL_MS[subject.kind],
     createdAt: now,
@@ -69,7 +70,7 @@ export async function retireRefreshToken(tx: WriteTx, refreshToken: string, now:
   const [row] = await tx
     .select()
     .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, await hashToken(refreshToken)))
+    .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)))
     .limit(1)
   if (!row) return { kind: 'invalid' }
   if (row.status === 'retired') {
@@ -90,7 +91,7 @@ export async function revokeFamilyIn(tx: WriteTx, familyId: string): Promise<voi
 
 /** Logout: revokes the family of the presented refresh token, whatever state that token is in. */
 export async function revokeByRefreshToken(database: Database, refreshToken: string): Promise<void> {
-  const tokenHash = await hashToken(refreshToken)
+  const tokenHash = hashToken(refreshToken)
   await database.write(async (tx) => {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1)
     if (row) await revokeFamilyIn(tx, row.familyId)

@@ -1,6 +1,7 @@
 import type { StaffRole } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import { prebuiltSelect } from '../../db/prebuilt'
 import { citizens, staffAccounts } from '../../db/schema'
 
 /** How long a staff member's role, unit and active flag may be served from memory: under the 60 s promise. */
@@ -38,6 +39,14 @@ export async function loadStaffStanding(
 
 const knownCitizens = new WeakMap<Database, Map<string, number>>()
 
+const selectCitizenId = prebuiltSelect(['citizenId'], (db, p) =>
+  db
+    .select({ id: citizens.id })
+    .from(citizens)
+    .where(eq(citizens.id, p('citizenId')))
+    .limit(1),
+)
+
 /**
  * Whether a citizen token's subject is an account that exists. A validly signed token for no account can only come
  * from a leaked key or a deleted account; either way it must not reach the data layer. Positive answers are
@@ -55,11 +64,7 @@ export async function citizenExists(
   const now = deps.now()
   const seenAt = cache.get(citizenId)
   if (seenAt !== undefined && now - seenAt < STAFF_STANDING_TTL_MS) return true
-  const [row] = await deps.database.db
-    .select({ id: citizens.id })
-    .from(citizens)
-    .where(eq(citizens.id, citizenId))
-    .limit(1)
+  const [row] = await selectCitizenId(deps.database.db, { citizenId })
   if (!row) return false
   if (cache.size > 100_000) cache.clear()
   cache.set(citizenId, now)

@@ -7,6 +7,7 @@ import {
 } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import type { Database, Db } from '../../db/client'
+import { prebuiltSelect } from '../../db/prebuilt'
 import { citizenProfiles } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import type { WeChatClient } from '../../integrations/wechat'
@@ -93,12 +94,16 @@ export async function loadPlainProfile(db: Db, keyring: Keyring, citizenId: stri
 }
 
 /** Petitions and bookings are real-name (Art. 19): without a profile the citizen is sent to fill it in first. */
-export async function requireProfile(db: Db, citizenId: string): Promise<void> {
-  const [row] = await db
+const selectProfileId = prebuiltSelect(['citizenId'], (db, p) =>
+  db
     .select({ id: citizenProfiles.citizenId })
     .from(citizenProfiles)
-    .where(eq(citizenProfiles.citizenId, citizenId))
-    .limit(1)
+    .where(eq(citizenProfiles.citizenId, p('citizenId')))
+    .limit(1),
+)
+
+export async function requireProfile(db: Db, citizenId: string): Promise<void> {
+  const [row] = await selectProfileId(db, { citizenId })
   if (!row) throw new AppError('PROFILE_REQUIRED', { detail: '提交前请先在“我的”页面完成实名信息登记' })
 }
 

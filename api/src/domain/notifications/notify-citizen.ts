@@ -1,5 +1,6 @@
 import { SUBSCRIBE_TEMPLATE_KEYS, type SubscribeTemplateKey } from '@xinfang/shared'
 import type { WriteTx } from '../../db/client'
+import { insertRow } from '../../db/prebuilt'
 import { messages, notificationOutbox } from '../../db/schema'
 import { newId } from '../../lib/ids'
 
@@ -29,7 +30,7 @@ export interface CitizenNotice {
  */
 export async function notifyCitizen(tx: WriteTx, notice: CitizenNotice, now: number): Promise<string> {
   const messageId = newId(now)
-  await tx.insert(messages).values({
+  await insertRow(tx, messages, {
     id: messageId,
     citizenId: notice.citizenId,
     at: now,
@@ -39,7 +40,7 @@ export async function notifyCitizen(tx: WriteTx, notice: CitizenNotice, now: num
     body: notice.body,
     event: notice.event,
   })
-  await tx.insert(notificationOutbox).values({
+  await insertRow(tx, notificationOutbox, {
     id: newId(now),
     messageId,
     citizenId: notice.citizenId,

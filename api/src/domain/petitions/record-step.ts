@@ -1,4 +1,5 @@
 import type { WriteTx } from '../../db/client'
+import { insertRow } from '../../db/prebuilt'
 import { petitionEvents } from '../../db/schema'
 import { newId } from '../../lib/ids'
 import { appendAudit } from '../audit/audit-log'
@@ -23,7 +24,7 @@ export interface PetitionStep {
  * public, and the audit entry.
  */
 export async function recordPetitionStep(tx: WriteTx, step: PetitionStep, now: number): Promise<void> {
-  await tx.insert(petitionEvents).values({
+  await insertRow(tx, petitionEvents, {
     id: newId(now),
     petitionId: step.petition.id,
     at: now,

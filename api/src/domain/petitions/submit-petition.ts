@@ -9,8 +9,9 @@ import {
   shanghaiTime,
   toShanghaiIso,
 } from '@xinfang/shared'
-import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
-import type { Database, WriteTx } from '../../db/client'
+import { and, count, eq, gte, inArray, isNull, type Placeholder, sql } from 'drizzle-orm'
+import type { Database, Db, WriteTx } from '../../db/client'
+import { insertRow, prebuiltSelect } from '../../db/prebuilt'
 import { attachments, counters, petitions } from '../../db/schema'
 import { AppError } from '../../http/app-error'
 import { newId } from '../../lib/ids'
@@ -34,107 +35,118 @@ export const contentAad = (petitionId: string) => fieldAad('petitions', 'content
 export const addressAad = (petitionId: string) => fieldAad('petitions', 'address', petitionId)
 
 /**
- * Registers a petition inside the caller's write transaction (which also holds the idempotency key). Reports
- * (检举控告) go to the discipline commission and everything else to the petition bureau, whose staff decide
+ * A submission in two parts. `preparePetitionSubmission` does, before any lock is taken, what needs none: the new
+ * row's id and query code, the ciphertexts bound to that id, the code's blind index, and the citizen's earlier
+ * petitions decrypted for the repeat check. The function it returns registers the petition inside the caller's
+ * write transaction (which also holds the idempotency key). Writes are serialized in one writer (decision 006),
+ * so every await spent inside it holds up every other submission; WebCrypto answers asynchronously, so its calls
+ * stay out of it.
+ *
+ * Reports (检举控告) go to the discipline commission and everything else to the petition bureau, whose staff decide
  * within the limit whether to accept, transfer or refuse it (Art. 22). The daily limit is counted inside the
- * same serialized transaction, so concurrent submissions cannot both slip under it.
+ * serialized transaction, so concurrent submissions cannot both slip under it.
  */
-export async function submitPetition(
-  tx: WriteTx,
+export async function preparePetitionSubmission(
   deps: { database: Database; keyring: Keyring; deadlines: DeadlinePolicy },
   citizenId: string,
   input: PetitionCreate,
   now: number,
-): Promise<PetitionCreated> {
-  const reference = await referenceSnapshot(deps.database, now)
-  if (!reference.hasCategory(input.categoryId)) throw fieldError('categoryId', '请选择列表中的事项分类')
-  if (input.targetUnitId && !reference.hasUnit(input.targetUnitId)) {
-    throw fieldError('targetUnitId', '请选择列表中的单位')
-  }
-
-  const [today] = await tx
-    .select({ n: count() })
-    .from(petitions)
-    .where(and(eq(petitions.citizenId, citizenId), gte(petitions.submittedAt, shanghaiTime(shanghaiDateOf(now)))))
-  if ((today?.n ?? 0) >= DAILY_SUBMISSION_LIMIT) {
-    throw new AppError('RATE_LIMITED', {
-      detail: `每人每天最多提交 ${DAILY_SUBMISSION_LIMIT} 件信访事项，请明天再提交；紧急情况请拨打 12345 热线`,
-    })
-  }
-
-  const attachmentIds = input.attachmentIds ?? []
-  if (attachmentIds.length > 0) {
-    const owned = await tx
-      .select({ id: attachments.id })
-      .from(attachments)
-      .where(
-        and(
-          inArray(attachments.id, attachmentIds),
-          eq(attachments.ownerCitizenId, citizenId),
-          isNull(attachments.petitionId),
-        ),
-      )
-    if (owned.length !== attachmentIds.length)
-      throw fieldError('attachmentIds', '附件不存在或已用于其他信访事项，请重新上传')
-  }
-
-  const handlingUnitId = routeOnSubmission(reference, input.kind)
+): Promise<(tx: WriteTx) => Promise<PetitionCreated>> {
   const id = newId(now)
-  const trackingNo = await nextTrackingNo(tx, now)
   const queryCode = newQueryCode()
-  const profile = deps.deadlines.profile
-  const decideBy = deps.deadlines.after(now, profile.decide)
-  const repeat = await findLikelyRepeat(tx, deps.keyring, citizenId, input)
-  const possibleRepeatOfId = repeat?.id ?? null
+  const [queryCodeHash, contentEnc, addressEnc, earlier] = await Promise.all([
+    blindIndex(deps.keyring, queryCode, QUERY_CODE_INDEX),
+    encryptField(deps.keyring, input.content, contentAad(id)),
+    input.address ? encryptField(deps.keyring, input.address, addressAad(id)) : null,
+    similarityOfEarlier(deps.database.db, deps.keyring, citizenId, input),
+  ])
 
-  await tx.insert(petitions).values({
-    id,
-    trackingNo,
-    queryCodeHash: await blindIndex(deps.keyring, queryCode, QUERY_CODE_INDEX),
-    citizenId,
-    kind: input.kind,
-    categoryId: input.categoryId,
-    title: input.title,
-    contentEnc: await encryptField(deps.keyring, input.content, contentAad(id)),
-    addressEnc: input.address ? await encryptField(deps.keyring, input.address, addressAad(id)) : null,
-    targetUnitId: input.targetUnitId ?? null,
-    handlingUnitId,
-    status: 'submitted',
-    submittedAt: now,
-    decideBy,
-    possibleRepeatOfId,
-    repeatKind: repeat?.kind ?? null,
-    deadlineProfile: profile.id,
-    updatedAt: now,
-  })
-  if (attachmentIds.length > 0) {
-    await tx.update(attachments).set({ petitionId: id }).where(inArray(attachments.id, attachmentIds))
-  }
-  const decideDate = chineseDateOf(decideBy)
-  const message = `您的${PETITION_KIND_LABELS[input.kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`
-  await recordPetitionStep(
-    tx,
-    {
-      petition: { id, citizenId, trackingNo },
-      type: 'submitted',
-      actor: { kind: 'citizen', id: citizenId },
-      publicMessage: message,
-      internalNote: repeatNoteOf(repeat),
-      notice: { title: '信访事项已提交', status: '已提交', date: decideDate },
-      audit: {
-        action: 'petition.submit',
-        details: { kind: input.kind, attachments: attachmentIds.length, possibleRepeat: possibleRepeatOfId !== null },
+  return async (tx) => {
+    const reference = await referenceSnapshot(deps.database, now)
+    if (!reference.hasCategory(input.categoryId)) throw fieldError('categoryId', '请选择列表中的事项分类')
+    if (input.targetUnitId && !reference.hasUnit(input.targetUnitId)) {
+      throw fieldError('targetUnitId', '请选择列表中的单位')
+    }
+
+    const [today] = await countSubmittedSince(tx, { citizenId, since: shanghaiTime(shanghaiDateOf(now)) })
+    if ((today?.n ?? 0) >= DAILY_SUBMISSION_LIMIT) {
+      throw new AppError('RATE_LIMITED', {
+        detail: `每人每天最多提交 ${DAILY_SUBMISSION_LIMIT} 件信访事项，请明天再提交；紧急情况请拨打 12345 热线`,
+      })
+    }
+
+    const attachmentIds = input.attachmentIds ?? []
+    if (attachmentIds.length > 0) {
+      const owned = await tx
+        .select({ id: attachments.id })
+        .from(attachments)
+        .where(
+          and(
+            inArray(attachments.id, attachmentIds),
+            eq(attachments.ownerCitizenId, citizenId),
+            isNull(attachments.petitionId),
+          ),
+        )
+      if (owned.length !== attachmentIds.length)
+        throw fieldError('attachmentIds', '附件不存在或已用于其他信访事项，请重新上传')
+    }
+
+    const handlingUnitId = routeOnSubmission(reference, input.kind)
+    const trackingNo = await nextTrackingNo(tx, now)
+    const profile = deps.deadlines.profile
+    const decideBy = deps.deadlines.after(now, profile.decide)
+    const repeat = await findLikelyRepeat(tx, deps.keyring, citizenId, input, earlier)
+    const possibleRepeatOfId = repeat?.id ?? null
+
+    await insertRow(tx, petitions, {
+      id,
+      trackingNo,
+      queryCodeHash,
+      citizenId,
+      kind: input.kind,
+      categoryId: input.categoryId,
+      title: input.title,
+      contentEnc,
+      addressEnc,
+      targetUnitId: input.targetUnitId ?? null,
+      handlingUnitId,
+      status: 'submitted',
+      submittedAt: now,
+      decideBy,
+      possibleRepeatOfId,
+      repeatKind: repeat?.kind ?? null,
+      deadlineProfile: profile.id,
+      updatedAt: now,
+    })
+    if (attachmentIds.length > 0) {
+      await tx.update(attachments).set({ petitionId: id }).where(inArray(attachments.id, attachmentIds))
+    }
+    const decideDate = chineseDateOf(decideBy)
+    const message = `您的${PETITION_KIND_LABELS[input.kind]}已提交，受理编号 ${trackingNo}。信访部门将在 ${decideDate} 前告知是否受理（《信访工作条例》第二十二条）。`
+    await recordPetitionStep(
+      tx,
+      {
+        petition: { id, citizenId, trackingNo },
+        type: 'submitted',
+        actor: { kind: 'citizen', id: citizenId },
+        publicMessage: message,
+        internalNote: repeatNoteOf(repeat),
+        notice: { title: '信访事项已提交', status: '已提交', date: decideDate },
+        audit: {
+          action: 'petition.submit',
+          details: { kind: input.kind, attachments: attachmentIds.length, possibleRepeat: possibleRepeatOfId !== null },
+        },
       },
-    },
-    now,
-  )
-  return {
-    id,
-    trackingNo,
-    queryCode,
-    status: 'submitted',
-    submittedAt: toShanghaiIso(now),
-    deadlines: { decideBy: toShanghaiIso(decideBy) },
+      now,
+    )
+    return {
+      id,
+      trackingNo,
+      queryCode,
+      status: 'submitted',
+      submittedAt: toShanghaiIso(now),
+      deadlines: { decideBy: toShanghaiIso(decideBy) },
+    }
   }
 }
 
@@ -168,35 +180,91 @@ async function nextTrackingNo(tx: WriteTx, now: number): Promise<string> {
   return `XF-${year}-${String(row?.value ?? 1).padStart(6, '0')}`
 }
 
+/** Earlier petitions that can make a new one a repeat: still open, or finalized after 复核. */
+const REPEAT_CANDIDATE_STATUSES = [...OPEN_STATUSES, 'recheck_replied', 'finalized'] as const
+
+const countSubmittedSince = prebuiltSelect(['citizenId', 'since'], (tx, p) =>
+  tx
+    .select({ n: count() })
+    .from(petitions)
+    .where(and(eq(petitions.citizenId, p('citizenId')), gte(petitions.submittedAt, p('since')))),
+)
+
+const isRepeatCandidate = (p: (name: 'citizenId' | 'categoryId') => Placeholder) =>
+  and(
+    eq(petitions.citizenId, p('citizenId')),
+    eq(petitions.categoryId, p('categoryId')),
+    inArray(petitions.status, [...REPEAT_CANDIDATE_STATUSES]),
+  )
+
+const selectCandidateContents = prebuiltSelect(['citizenId', 'categoryId'], (db, p) =>
+  db
+    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc })
+    .from(petitions)
+    .where(isRepeatCandidate(p)),
+)
+
+const selectCandidateStatuses = prebuiltSelect(['citizenId', 'categoryId'], (tx, p) =>
+  tx
+    .select({ id: petitions.id, title: petitions.title, status: petitions.status })
+    .from(petitions)
+    .where(isRepeatCandidate(p)),
+)
+
+function isSimilar(title: string, content: string, input: PetitionCreate): boolean {
+  return textSimilarity(`${title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
+}
+
+/** Whether each of the citizen's candidate petitions reads like this one, by id: decrypted outside the writer. */
+async function similarityOfEarlier(
+  db: Db,
+  keyring: Keyring,
+  citizenId: string,
+  input: PetitionCreate,
+): Promise<Map<string, boolean>> {
+  const rows = await selectCandidateContents(db, { citizenId, categoryId: input.categoryId })
+  const similar = await Promise.all(
+    rows.map(async (row) =>
+      isSimilar(row.title, await decryptField(keyring, row.contentEnc, contentAad(row.id)), input),
+    ),
+  )
+  return new Map(rows.map((row, index) => [row.id, similar[index] ?? false]))
+}
+
 /**
  * The citizen's own earlier petition in the same category with very similar text, if any: still open (a likely
  * repeat) or already finalized after 复核, whose facts and reasons are not accepted again (Art. 36 ¶3). Flagged
- * for staff, never dropped.
+ * for staff, never dropped. Read again inside the transaction for the current statuses; only a candidate that
+ * arrived since `known` was taken (a concurrent submission of the same citizen) is decrypted here.
  */
 async function findLikelyRepeat(
   tx: WriteTx,
   keyring: Keyring,
   citizenId: string,
   input: PetitionCreate,
+  known: ReadonlyMap<string, boolean>,
 ): Promise<{ id: string; kind: 'open' | 'finalized' } | null> {
-  const earlier = await tx
-    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc, status: petitions.status })
-    .from(petitions)
-    .where(
-      and(
-        eq(petitions.citizenId, citizenId),
-        eq(petitions.categoryId, input.categoryId),
-        inArray(petitions.status, [...OPEN_STATUSES, 'recheck_replied', 'finalized']),
-      ),
-    )
-  for (const candidate of earlier) {
-    const content = await decryptField(keyring, candidate.contentEnc, contentAad(candidate.id))
-    if (
-      textSimilarity(`${candidate.title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
-    ) {
+  const candidates = await selectCandidateStatuses(tx, { citizenId, categoryId: input.categoryId })
+  for (const candidate of candidates) {
+    const isRepeat = known.get(candidate.id) ?? (await readsLike(tx, keyring, candidate, input))
+    if (isRepeat) {
       const isFinal = candidate.status === 'recheck_replied' || candidate.status === 'finalized'
       return { id: candidate.id, kind: isFinal ? 'finalized' : 'open' }
     }
   }
   return null
+}
+
+async function readsLike(
+  tx: WriteTx,
+  keyring: Keyring,
+  candidate: { id: string; title: string },
+  input: PetitionCreate,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ contentEnc: petitions.contentEnc })
+    .from(petitions)
+    .where(eq(petitions.id, candidate.id))
+  if (!row) return false
+  return isSimilar(candidate.title, await decryptField(keyring, row.contentEnc, contentAad(candidate.id)), input)
 }

@@ -179,14 +179,26 @@ test('a blind-index purpose that could blur the domain separation is refused', a
   }
 })
 
-test('keys are imported once per keyring, not on every call', async () => {
-  const importKey = vi.spyOn(crypto.subtle, 'importKey')
+test('values written with WebCrypto AES-GCM decrypt, and values written now decrypt with WebCrypto', async () => {
+  // Rows encrypted before the switch to node:crypto must stay readable, and the envelope must stay standard.
   const keyring = keyringOf()
-  for (let i = 0; i < 5; i++) {
-    const envelope = await encryptField(keyring, `value ${i}`, ID_AAD)
-    await decryptField(keyring, envelope, ID_AAD)
-    await blindIndex(keyring, `value ${i}`, 'citizen_profiles.phone')
-  }
-  // One AES-GCM key and one HMAC key.
-  expect(importKey).toHaveBeenCalledTimes(2)
+  const keyId = keyring.currentDataKeyId
+  const raw = keyring.dataKeys.get(keyId)
+  if (raw === undefined) throw new Error('the test keyring has no current key')
+  const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+  const additionalData = new TextEncoder().encode(`v1.${keyId}|${ID_AAD}`)
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode('张三 110105')),
+  )
+  const base64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
+  expect(await decryptField(keyring, `v1.${keyId}.${base64Url(iv)}.${base64Url(sealed)}`, ID_AAD)).toBe('张三 110105')
+
+  const [, , ivText = '', sealedText = ''] = (await encryptField(keyring, '李四', ID_AAD)).split('.')
+  const opened = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: Buffer.from(ivText, 'base64url'), additionalData },
+    key,
+    Buffer.from(sealedText, 'base64url'),
+  )
+  expect(new TextDecoder().decode(opened)).toBe('李四')
 })

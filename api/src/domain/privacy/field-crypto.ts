@@ -1,8 +1,10 @@
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto'
+import { hmacSha256 } from '../../lib/digest'
 import type { KeyBytes, Keyring } from './keyring'
 
 /**
- * Field-level encryption of personal data (PIPL Art. 51; DOMAIN.md, Privacy). WebCrypto only, so the same code
- * runs on Node and on edge runtimes; keys come in through the keyring and nothing here reads files or env.
+ * Field-level encryption of personal data (PIPL Art. 51; DOMAIN.md, Privacy). node:crypto, synchronously (decision 011): Node, Deno,
+ * Bun and Workers (nodejs_compat) all provide it. Keys come in through the keyring; nothing here reads files or env.
  *
  * Envelope: `v1.<kid>.<iv>.<ciphertext+tag>` (base64url, no padding). AES-256-GCM with a fresh random 96-bit IV
  * per value — the IV size GCM is specified for (NIST SP 800-38D §8.2.2) — and additional authenticated data
@@ -60,37 +62,19 @@ function fromBase64Url(text: string): KeyBytes | null {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Imported keys, by the identity of their raw bytes. Importing costs far more than an AES operation on a short
- * field, and a WeakMap lets a replaced keyring's keys be collected with it.
+ * Keys as node:crypto key objects, by the identity of their raw bytes: made once, and a WeakMap lets a replaced
+ * keyring's keys be collected with it. AES-256 only: a key of any other length is refused here.
  */
-const aesKeys = new WeakMap<KeyBytes, Promise<CryptoKey>>()
-const hmacKeys = new WeakMap<KeyBytes, Promise<CryptoKey>>()
+const aesKeys = new WeakMap<KeyBytes, KeyObject>()
 
-function importOnce(
-  cache: WeakMap<KeyBytes, Promise<CryptoKey>>,
-  raw: KeyBytes,
-  importKey: (raw: KeyBytes) => Promise<CryptoKey>,
-): Promise<CryptoKey> {
-  let key = cache.get(raw)
+function aesKey(raw: KeyBytes): KeyObject {
+  let key = aesKeys.get(raw)
   if (key === undefined) {
-    key = importKey(raw)
-    cache.set(raw, key)
-    // A failed import must not poison the cache for the next call.
-    key.catch(() => cache.delete(raw))
+    if (raw.length !== 32) throw new FieldCryptoError('invalid_argument', 'A data key must be 32 bytes (AES-256).')
+    key = createSecretKey(raw)
+    aesKeys.set(raw, key)
   }
   return key
-}
-
-function aesKey(raw: KeyBytes): Promise<CryptoKey> {
-  return importOnce(aesKeys, raw, (bytes) =>
-    crypto.subtle.importKey('raw', bytes, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-  )
-}
-
-function hmacKey(raw: KeyBytes): Promise<CryptoKey> {
-  return importOnce(hmacKeys, raw, (bytes) =>
-    crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-  )
 }
 
 /**
@@ -122,12 +106,11 @@ export async function encryptField(keyring: Keyring, plaintext: string, aad: str
   if (raw === undefined)
     throw new FieldCryptoError('unknown_key', `The current data key "${keyId}" is not in the keyring.`)
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: additionalData(keyId, aad), tagLength: TAG_BYTES * 8 },
-    await aesKey(raw),
-    encoder.encode(plaintext),
-  )
-  return `${ENVELOPE_VERSION}.${keyId}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`
+  const cipher = createCipheriv('aes-256-gcm', aesKey(raw), iv, { authTagLength: TAG_BYTES })
+  cipher.setAAD(additionalData(keyId, aad))
+  // The same bytes WebCrypto's AES-GCM writes: ciphertext, then the tag.
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
+  return `${ENVELOPE_VERSION}.${keyId}.${toBase64Url(iv)}.${toBase64Url(ciphertext)}`
 }
 
 type ParsedEnvelope = { keyId: string; iv: KeyBytes; ciphertext: KeyBytes }
@@ -170,15 +153,17 @@ export async function decryptField(keyring: Keyring, envelope: string, aad: stri
       `The field was encrypted with data key "${keyId}", which is not in the keyring (known: ${[...keyring.dataKeys.keys()].join(', ')}).`,
     )
   }
-  let plaintext: ArrayBuffer
+  let plaintext: Buffer
   try {
-    plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv, additionalData: additionalData(keyId, aad), tagLength: TAG_BYTES * 8 },
-      await aesKey(raw),
-      ciphertext,
-    )
+    const decipher = createDecipheriv('aes-256-gcm', aesKey(raw), iv, { authTagLength: TAG_BYTES })
+    decipher.setAAD(additionalData(keyId, aad))
+    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES))
+    plaintext = Buffer.concat([
+      decipher.update(ciphertext.subarray(0, ciphertext.length - TAG_BYTES)),
+      decipher.final(),
+    ])
   } catch {
-    // WebCrypto reports every GCM failure as the same OperationError, by design: no oracle on which part was wrong.
+    // Every GCM failure is reported the same way, by design: no oracle on which part was wrong.
     throw new FieldCryptoError(
       'authentication_failed',
       `The field does not decrypt for "${aad}": it was altered, or it belongs to another row or column.`,
@@ -208,7 +193,6 @@ export async function blindIndex(keyring: Keyring, value: string, purpose: strin
   if (!PURPOSE_PATTERN.test(purpose)) {
     throw new FieldCryptoError('invalid_argument', `Blind-index purpose "${purpose}" must match ${PURPOSE_PATTERN}.`)
   }
-  const message = encoder.encode(`xinfang-blind-index:${purpose}\u0000${normalizeForIndex(value)}`)
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(keyring.indexKey), message)
-  return toBase64Url(new Uint8Array(mac))
+  // Synchronous HMAC (lib/digest.ts): blind indexes are taken inside write transactions too.
+  return toBase64Url(hmacSha256(keyring.indexKey, `xinfang-blind-index:${purpose}\u0000${normalizeForIndex(value)}`))
 }

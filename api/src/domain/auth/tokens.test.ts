@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose'
 import { expect, test } from 'vitest'
-import { ACCESS_TOKEN_TTL_SECONDS, AUDIENCES, signAccessToken, TOKEN_ISSUER, verifyAccessToken } from './tokens'
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, TOKEN_ISSUER, verifyAccessToken } from './tokens'
 
 const secret = crypto.getRandomValues(new Uint8Array(32))
 const NOW = Date.UTC(2026, 10, 23, 0, 0, 0)
@@ -48,7 +48,7 @@ test('a token signed with another key is refused', async () => {
 test('an unsigned token (alg: none) is refused', async () => {
   const unsigned = new UnsecuredJWT({ fam: 'f-1' })
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(AUDIENCES.citizen)
+    .setAudience('citizen')
     .setSubject('c-1')
     .setIssuedAt(NOW / 1000)
     .setExpirationTime(NOW / 1000 + 600)
@@ -61,7 +61,7 @@ test('a correctly signed token of another type (a refresh or ID token) is refuse
   const idToken = await new SignJWT({ fam: 'f-1' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(AUDIENCES.citizen)
+    .setAudience('citizen')
     .setSubject('c-1')
     .setIssuedAt(NOW / 1000)
     .setExpirationTime(NOW / 1000 + 600)
@@ -75,14 +75,14 @@ test('a token from another issuer or without an expiry is refused', async () => 
     new SignJWT({ fam: 'f-1' }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setSubject('c-1').setJti('x')
   const otherIssuer = await base()
     .setIssuer('someone-else')
-    .setAudience(AUDIENCES.citizen)
+    .setAudience('citizen')
     .setIssuedAt(NOW / 1000)
     .setExpirationTime(NOW / 1000 + 600)
     .sign(secret)
   expect(await verifyAccessToken(secret, otherIssuer, 'citizen', NOW)).toBeNull()
   const noExpiry = await base()
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(AUDIENCES.citizen)
+    .setAudience('citizen')
     .setIssuedAt(NOW / 1000)
     .sign(secret)
   expect(await verifyAccessToken(secret, noExpiry, 'citizen', NOW)).toBeNull()
@@ -92,4 +92,26 @@ test('garbage in place of a token is refused without throwing', async () => {
   for (const garbage of ['', 'abc', 'a.b.c', '..', `${'x'.repeat(5000)}`, 'eyJhbGciOiJIUzI1NiJ9.e30.']) {
     expect(await verifyAccessToken(secret, garbage, 'citizen', NOW)).toBeNull()
   }
+})
+
+test('a token already verified is still refused the moment it expires, exactly as a fresh check refuses it', async () => {
+  const token = await signAccessToken(secret, citizen, NOW)
+  const lastValidMs = NOW + (ACCESS_TOKEN_TTL_SECONDS.citizen + 5) * 1000 - 1
+  // Verified once (and remembered), then asked again at the last millisecond of its validity and just after.
+  expect(await verifyAccessToken(secret, token, 'citizen', NOW)).toEqual(citizen)
+  expect(await verifyAccessToken(secret, token, 'citizen', lastValidMs)).toEqual(citizen)
+  expect(await verifyAccessToken(secret, token, 'citizen', lastValidMs + 1)).toBeNull()
+  // A token checked for the first time at those moments gets the same answers.
+  const other = await signAccessToken(secret, citizen, NOW)
+  expect(await verifyAccessToken(secret, other, 'citizen', lastValidMs + 1)).toBeNull()
+  const third = await signAccessToken(secret, citizen, NOW)
+  expect(await verifyAccessToken(secret, third, 'citizen', lastValidMs)).toEqual(citizen)
+})
+
+test('a remembered token is not accepted under another audience or another secret', async () => {
+  const token = await signAccessToken(secret, citizen, NOW)
+  expect(await verifyAccessToken(secret, token, 'citizen', NOW)).toEqual(citizen)
+  expect(await verifyAccessToken(secret, token, 'staff', NOW)).toBeNull()
+  const otherSecret = crypto.getRandomValues(new Uint8Array(32))
+  expect(await verifyAccessToken(otherSecret, token, 'citizen', NOW)).toBeNull()
 })

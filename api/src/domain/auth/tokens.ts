@@ -66,6 +66,17 @@ export async function signAccessToken(secret: KeyBytes, principal: Principal, no
     .sign(await signingKeyOf(secret))
 }
 
+const CLOCK_TOLERANCE_SECONDS = 5
+
+/**
+ * Tokens already verified, by secret, audience and the token's exact text: a client sends the same token with
+ * every request for up to 15 minutes, and checking its signature was the largest cost of authenticating one.
+ * Only a token that passed every check is remembered, and only until it expires; nothing else about a token can
+ * change while it is valid, since its text is what was signed. Bounded, oldest dropped first.
+ */
+const verifiedTokens = new WeakMap<Uint8Array, Map<string, { principal: Principal; expiresAtMs: number }>>()
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000
+
 /** The principal of a valid access token for `audience`, or null for anything else (never throws). */
 export async function verifyAccessToken(
   secret: KeyBytes,
@@ -73,6 +84,33 @@ export async function verifyAccessToken(
   audience: Audience,
   now: number,
 ): Promise<Principal | null> {
+  let verified = verifiedTokens.get(secret)
+  if (!verified) {
+    verified = new Map()
+    verifiedTokens.set(secret, verified)
+  }
+  const cacheKey = `${audience} ${token}`
+  const known = verified.get(cacheKey)
+  if (known && now < known.expiresAtMs) return known.principal
+  verified.delete(cacheKey)
+
+  const principal = await verifySignedToken(secret, token, audience, now)
+  if (principal) {
+    if (verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+      const oldest = verified.keys().next()
+      if (!oldest.done) verified.delete(oldest.value)
+    }
+    verified.set(cacheKey, principal)
+  }
+  return principal?.principal ?? null
+}
+
+async function verifySignedToken(
+  secret: KeyBytes,
+  token: string,
+  audience: Audience,
+  now: number,
+): Promise<{ principal: Principal; expiresAtMs: number } | null> {
   try {
     const { payload } = await jwtVerify(token, await signingKeyOf(secret), {
       algorithms: [TOKEN_ALGORITHM],
@@ -81,14 +119,23 @@ export async function verifyAccessToken(
       typ: ACCESS_TOKEN_TYPE,
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
       currentDate: new Date(now),
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     })
+    // jose required `exp` and checked it is a number.
+    const expiresAtMs = (Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000
     if (audience === 'staff') {
       const claims = StaffClaimsSchema.parse(payload)
-      return { kind: 'staff', id: claims.sub, familyId: claims.fam, role: claims.role, unitId: claims.unit }
+      const principal: Principal = {
+        kind: 'staff',
+        id: claims.sub,
+        familyId: claims.fam,
+        role: claims.role,
+        unitId: claims.unit,
+      }
+      return { principal, expiresAtMs }
     }
     const claims = CitizenClaimsSchema.parse(payload)
-    return { kind: 'citizen', id: claims.sub, familyId: claims.fam }
+    return { principal: { kind: 'citizen', id: claims.sub, familyId: claims.fam }, expiresAtMs }
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError || error instanceof TypeError) return null
     throw error

@@ -1,6 +1,7 @@
 import {
   chineseDateOf,
   DAILY_SUBMISSION_LIMIT,
+  FINAL_STATUSES,
   OPEN_STATUSES,
   PETITION_KIND_LABELS,
   type PetitionCreate,
@@ -9,7 +10,7 @@ import {
   shanghaiTime,
   toShanghaiIso,
 } from '@xinfang/shared'
-import { and, count, eq, gte, inArray, isNull, type Placeholder, sql } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database, Db, WriteTx } from '../../db/client'
 import { insertRow, prebuiltSelect } from '../../db/prebuilt'
 import { attachments, counters, petitions } from '../../db/schema'
@@ -39,8 +40,7 @@ export const addressAad = (petitionId: string) => fieldAad('petitions', 'address
  * row's id and query code, the ciphertexts bound to that id, the code's blind index, and the citizen's earlier
  * petitions decrypted for the repeat check. The function it returns registers the petition inside the caller's
  * write transaction (which also holds the idempotency key). Writes are serialized in one writer (decision 006),
- * so every await spent inside it holds up every other submission; WebCrypto answers asynchronously, so its calls
- * stay out of it.
+ * so whatever a submission spends inside it holds up every other write; see docs/decisions/011-write-path-cpu.md.
  *
  * Reports (检举控告) go to the discipline commission and everything else to the petition bureau, whose staff decide
  * within the limit whether to accept, transfer or refuse it (Art. 22). The daily limit is counted inside the
@@ -181,7 +181,7 @@ async function nextTrackingNo(tx: WriteTx, now: number): Promise<string> {
 }
 
 /** Earlier petitions that can make a new one a repeat: still open, or finalized after 复核. */
-const REPEAT_CANDIDATE_STATUSES = [...OPEN_STATUSES, 'recheck_replied', 'finalized'] as const
+const REPEAT_CANDIDATE_STATUSES = [...OPEN_STATUSES, ...FINAL_STATUSES]
 
 const countSubmittedSince = prebuiltSelect(['citizenId', 'since'], (tx, p) =>
   tx
@@ -190,29 +190,25 @@ const countSubmittedSince = prebuiltSelect(['citizenId', 'since'], (tx, p) =>
     .where(and(eq(petitions.citizenId, p('citizenId')), gte(petitions.submittedAt, p('since')))),
 )
 
-const isRepeatCandidate = (p: (name: 'citizenId' | 'categoryId') => Placeholder) =>
-  and(
-    eq(petitions.citizenId, p('citizenId')),
-    eq(petitions.categoryId, p('categoryId')),
-    inArray(petitions.status, [...REPEAT_CANDIDATE_STATUSES]),
-  )
-
-const selectCandidateContents = prebuiltSelect(['citizenId', 'categoryId'], (db, p) =>
-  db
-    .select({ id: petitions.id, title: petitions.title, contentEnc: petitions.contentEnc })
+/** The citizen's earlier petitions in the same category that can make a new one a repeat. */
+const selectRepeatCandidates = prebuiltSelect(['citizenId', 'categoryId'], (runner, p) =>
+  runner
+    .select({ id: petitions.id, title: petitions.title, status: petitions.status, contentEnc: petitions.contentEnc })
     .from(petitions)
-    .where(isRepeatCandidate(p)),
+    .where(
+      and(
+        eq(petitions.citizenId, p('citizenId')),
+        eq(petitions.categoryId, p('categoryId')),
+        inArray(petitions.status, [...REPEAT_CANDIDATE_STATUSES]),
+      ),
+    ),
 )
 
-const selectCandidateStatuses = prebuiltSelect(['citizenId', 'categoryId'], (tx, p) =>
-  tx
-    .select({ id: petitions.id, title: petitions.title, status: petitions.status })
-    .from(petitions)
-    .where(isRepeatCandidate(p)),
-)
+type RepeatCandidate = { id: string; title: string; contentEnc: string }
 
-function isSimilar(title: string, content: string, input: PetitionCreate): boolean {
-  return textSimilarity(`${title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
+async function readsLike(keyring: Keyring, candidate: RepeatCandidate, input: PetitionCreate): Promise<boolean> {
+  const content = await decryptField(keyring, candidate.contentEnc, contentAad(candidate.id))
+  return textSimilarity(`${candidate.title}${content}`, `${input.title}${input.content}`) >= REPEAT_SIMILARITY_THRESHOLD
 }
 
 /** Whether each of the citizen's candidate petitions reads like this one, by id: decrypted outside the writer. */
@@ -222,12 +218,8 @@ async function similarityOfEarlier(
   citizenId: string,
   input: PetitionCreate,
 ): Promise<Map<string, boolean>> {
-  const rows = await selectCandidateContents(db, { citizenId, categoryId: input.categoryId })
-  const similar = await Promise.all(
-    rows.map(async (row) =>
-      isSimilar(row.title, await decryptField(keyring, row.contentEnc, contentAad(row.id)), input),
-    ),
-  )
+  const rows = await selectRepeatCandidates(db, { citizenId, categoryId: input.categoryId })
+  const similar = await Promise.all(rows.map((row) => readsLike(keyring, row, input)))
   return new Map(rows.map((row, index) => [row.id, similar[index] ?? false]))
 }
 
@@ -244,27 +236,11 @@ async function findLikelyRepeat(
   input: PetitionCreate,
   known: ReadonlyMap<string, boolean>,
 ): Promise<{ id: string; kind: 'open' | 'finalized' } | null> {
-  const candidates = await selectCandidateStatuses(tx, { citizenId, categoryId: input.categoryId })
+  const candidates = await selectRepeatCandidates(tx, { citizenId, categoryId: input.categoryId })
   for (const candidate of candidates) {
-    const isRepeat = known.get(candidate.id) ?? (await readsLike(tx, keyring, candidate, input))
-    if (isRepeat) {
-      const isFinal = candidate.status === 'recheck_replied' || candidate.status === 'finalized'
-      return { id: candidate.id, kind: isFinal ? 'finalized' : 'open' }
+    if (known.get(candidate.id) ?? (await readsLike(keyring, candidate, input))) {
+      return { id: candidate.id, kind: FINAL_STATUSES.includes(candidate.status) ? 'finalized' : 'open' }
     }
   }
   return null
-}
-
-async function readsLike(
-  tx: WriteTx,
-  keyring: Keyring,
-  candidate: { id: string; title: string },
-  input: PetitionCreate,
-): Promise<boolean> {
-  const [row] = await tx
-    .select({ contentEnc: petitions.contentEnc })
-    .from(petitions)
-    .where(eq(petitions.id, candidate.id))
-  if (!row) return false
-  return isSimilar(candidate.title, await decryptField(keyring, row.contentEnc, contentAad(candidate.id)), input)
 }

@@ -104,8 +104,8 @@ interface BuildableSelect {
 type RowOf<Q> = Awaited<Q> extends (infer R)[] ? R : never
 
 /**
- * A select built once with the named placeholders it declares (`['citizenId']`, used as `p('citizenId')`) and run on any runner — the reader or an open
- * write transaction — with values for them. Selected fields must be columns (decoded as drizzle decodes them) or
+ * A select built once with the named placeholders it declares (`['citizenId']`, used as `p('citizenId')`), and
+ * run on any runner — the reader or an open write transaction — with values for them. Selected fields must be columns (decoded as drizzle decodes them) or
  * SQL expressions whose driver value is already the answer (`count()`).
  */
 export function prebuiltSelect<const Name extends string, Q extends BuildableSelect>(

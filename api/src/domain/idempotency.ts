@@ -3,7 +3,7 @@ import type { Database, WriteTx } from '../db/client'
 import { insertRow, prebuiltSelect } from '../db/prebuilt'
 import { idempotencyKeys } from '../db/schema'
 import { AppError } from '../http/app-error'
-import { sha256Bytes } from '../lib/digest'
+import { sha256Base64Url } from '../lib/digest'
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters (../shared/API.md). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
@@ -64,7 +64,7 @@ export function hashRequestBody(body: unknown): string {
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value,
   )
-  return Buffer.from(sha256Bytes(canonical ?? 'undefined')).toString('base64url')
+  return sha256Base64Url(canonical ?? 'undefined')
 }
 
 /**

@@ -5,15 +5,15 @@ import { createHash, createHmac } from 'node:crypto'
  * thread pool — about 40 µs of CPU and a round trip for a hash of a few hundred bytes, against 2 µs here — and
  * hashes such as the audit chain's are taken inside the single writer, where every await holds up every other
  * write. Large inputs (attachments) still go to WebCrypto, off the event loop. See
- * docs/decisions/011-synchronous-crypto.md.
+ * docs/decisions/011-write-path-cpu.md.
  */
 
 export function sha256Hex(value: string | Uint8Array): string {
   return createHash('sha256').update(value).digest('hex')
 }
 
-export function sha256Bytes(value: string | Uint8Array): Uint8Array {
-  return createHash('sha256').update(value).digest()
+export function sha256Base64Url(value: string | Uint8Array): string {
+  return createHash('sha256').update(value).digest('base64url')
 }
 
 export function hmacSha256(key: Uint8Array, message: string | Uint8Array): Uint8Array {

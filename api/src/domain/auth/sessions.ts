@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { refreshTokens } from '../../db/schema'
 import { AppError } from '../../http/app-error'
-import { sha256Bytes } from '../../lib/digest'
+import { sha256Base64Url } from '../../lib/digest'
 import { newId } from '../../lib/ids'
 import type { KeyBytes } from '../privacy/keyring'
 import { ACCESS_TOKEN_TTL_SECONDS, type Principal, signAccessToken } from './tokens'
@@ -21,9 +21,7 @@ export interface TokenPair {
 
 const toB64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
 
-function hashToken(token: string): string {
-  return toB64(sha256Bytes(token))
-}
+const hashToken = (token: string): string => sha256Base64Url(token)
 
 export type PrincipalWithoutFamily =
   | { kind: 'citizen'; id: string }

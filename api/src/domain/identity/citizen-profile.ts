@@ -93,7 +93,6 @@ export async function loadPlainProfile(db: Db, keyring: Keyring, citizenId: stri
   }
 }
 
-/** Petitions and bookings are real-name (Art. 19): without a profile the citizen is sent to fill it in first. */
 const selectProfileId = prebuiltSelect(['citizenId'], (db, p) =>
   db
     .select({ id: citizenProfiles.citizenId })
@@ -102,6 +101,7 @@ const selectProfileId = prebuiltSelect(['citizenId'], (db, p) =>
     .limit(1),
 )
 
+/** Petitions and bookings are real-name (Art. 19): without a profile the citizen is sent to fill it in first. */
 export async function requireProfile(db: Db, citizenId: string): Promise<void> {
   const [row] = await selectProfileId(db, { citizenId })
   if (!row) throw new AppError('PROFILE_REQUIRED', { detail: '提交前请先在“我的”页面完成实名信息登记' })

@@ -3,8 +3,9 @@ import { hmacSha256 } from '../../lib/digest'
 import type { KeyBytes, Keyring } from './keyring'
 
 /**
- * Field-level encryption of personal data (PIPL Art. 51; DOMAIN.md, Privacy). node:crypto, synchronously (decision 011): Node, Deno,
- * Bun and Workers (nodejs_compat) all provide it. Keys come in through the keyring; nothing here reads files or env.
+ * Field-level encryption of personal data (PIPL Art. 51; DOMAIN.md, Privacy). node:crypto, synchronously (decision
+ * 011): Node, Deno, Bun and Workers (nodejs_compat) all provide it. Keys come in through the keyring; nothing here
+ * reads files or env.
  *
  * Envelope: `v1.<kid>.<iv>.<ciphertext+tag>` (base64url, no padding). AES-256-GCM with a fresh random 96-bit IV
  * per value — the IV size GCM is specified for (NIST SP 800-38D §8.2.2) — and additional authenticated data

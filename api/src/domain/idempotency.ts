@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../db/client'
 import { insertRow, prebuiltSelect } from '../db/prebuilt'
 import { idempotencyKeys } from '../db/schema'
-import { AppError } from '../http/app-error'
+import { AppError } from './app-error'
 import { sha256Base64Url } from '../lib/digest'
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters (../shared/API.md). */

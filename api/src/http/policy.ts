@@ -2,7 +2,7 @@ import { STAFF_ROLE_LABELS, type StaffRole } from '@xinfang/shared'
 import type { Context } from 'hono'
 import { citizenExists, loadStaffStanding } from '../domain/auth/staff-standing'
 import { type Principal, verifyAccessToken } from '../domain/auth/tokens'
-import { AppError } from './app-error'
+import { AppError } from '../domain/app-error'
 import type { AppDeps, AppEnv } from './context'
 
 /**

@@ -7,7 +7,7 @@ import {
   problemTypeOf,
 } from '@xinfang/shared'
 import type { z } from 'zod'
-import { AppError } from './app-error'
+import { AppError } from '../domain/app-error'
 
 export function problemOf(
   code: ErrorCode,

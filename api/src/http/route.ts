@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@xinfang/shared'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { AppError } from './app-error'
+import { AppError } from '../domain/app-error'
 import type { AppDeps, AppEnv } from './context'
 import { enforcePolicy, type Policy } from './policy'
 import { fieldErrorsOf, validationError } from './problem'

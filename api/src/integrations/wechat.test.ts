@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@xinfang/shared'
 import { expect, onTestFinished, test } from 'vitest'
 import { type FakeWeChat, startFakeWeChat } from '../../test/fake-wechat-server'
-import { AppError } from '../http/app-error'
+import { AppError } from '../domain/app-error'
 import { createJsonLogger } from '../lib/log'
 import { createWeChatClient, type WeChatClientOptions } from './wechat'
 

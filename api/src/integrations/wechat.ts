@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../http/app-error'
+import { AppError } from '../domain/app-error'
 import type { Logger } from '../lib/log'
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../http/app-error'
+import { AppError } from '../domain/app-error'
 
 /**
  * Keyset cursors: the sort key of the last item, opaque to clients (base64url JSON). Keyset rather than offset

@@ -2,7 +2,7 @@ import { MaskedProfileSchema, type Me, MeSchema, maskProfile, ProfileInputSchema
 import { eq } from 'drizzle-orm'
 import { staffAccounts, units } from '../db/schema'
 import { loadPlainProfile, saveCitizenProfile } from '../domain/identity/citizen-profile'
-import { AppError } from '../http/app-error'
+import { AppError } from '../domain/app-error'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 

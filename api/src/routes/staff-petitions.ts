@@ -18,7 +18,7 @@ import { staffNotices } from '../db/schema'
 import { applyStaffAction, type StaffActor } from '../domain/workflow/apply-staff-action'
 import { getStaffPetition, listForSupervision, listUnitQueue, revealPersonalData } from '../domain/workflow/staff-views'
 import { sweepOverdue } from '../domain/workflow/sweep-overdue'
-import { AppError } from '../http/app-error'
+import { AppError } from '../domain/app-error'
 import type { AppDeps, AppEnv } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 

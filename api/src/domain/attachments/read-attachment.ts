@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { attachments, petitions } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import type { Principal } from '../auth/tokens'
 import type { AttachmentStorage } from './storage'
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { refreshTokens } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { sha256Base64Url } from '../../lib/digest'
 import { newId } from '../../lib/ids'
 import type { KeyBytes } from '../privacy/keyring'

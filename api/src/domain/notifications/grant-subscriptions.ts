@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { subscriptionCredits } from '../../db/schema'
 import type { SubscribeTemplateIds } from '../../env'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { configuredTemplates, creditsOf } from './subscription-credits'
 
 /**

@@ -2,7 +2,7 @@ import type { Message } from '@xinfang/shared'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { messages } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { toMessage } from './list-messages'
 
 /**

@@ -2,7 +2,7 @@ import { CITIZEN_ACTION_RULES } from '@xinfang/shared'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { recordPetitionStep } from './record-step'
 
 /** The citizen withdraws their petition; allowed only before any reply (../shared/DOMAIN.md lifecycle). */

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { petitions, receptionSlots } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { findSession, type Reader, type SessionRow, type SessionWithOwners, type SlotRow } from './session-view'
 
 /** The refusals booking and joining a waiting list share, each with the words the citizen will read. */

@@ -7,7 +7,7 @@ import {
 } from '@xinfang/shared'
 import { and, eq, gt } from 'drizzle-orm'
 import { bookings, receptionSessions } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { formatSessionTime, type Reader } from './session-view'
 
 /** Only no-shows this recent can still make a suspension reach past `now`. */

@@ -1,7 +1,7 @@
 import { ACTIVE_BOOKING_STATUSES, type Booking, type BookingStatus, toShanghaiIso } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import { bookings, leaders, receptionSessions, receptionSlots, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { decryptField, fieldAad } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
 import { type Reader, type SessionWithOwners, type SlotRow, toSessionSummary } from './session-view'

@@ -2,7 +2,7 @@ import { BOOKING_STATUS_LABELS, type CheckInResult, shanghaiDateOf } from '@xinf
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { bookings } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import type { Logger } from '../../lib/log'
 import { appendAudit } from '../audit/audit-log'
 import type { Keyring } from '../privacy/keyring'

@@ -2,7 +2,7 @@ import { DAY_MS, type SessionCreate, type StaffReceptionSession } from '@xinfang
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { leaders, receptionSessions, receptionSlots, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { newId } from '../../lib/ids'
 import { appendAudit } from '../audit/audit-log'
 import { isInScope, loadStaffScope } from './staff-scope'

@@ -1,6 +1,6 @@
 import type { ReceptionSessionDetail } from '@xinfang/shared'
 import type { Db } from '../../db/client'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { findSession, slotsOfSessions, toReceptionSession } from './session-view'
 
 /** One session as citizens see it. Drafts do not exist for them; a cancelled session still shows, marked so. */

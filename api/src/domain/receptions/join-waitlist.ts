@@ -1,7 +1,7 @@
 import type { WaitlistEntry, WaitlistJoin } from '@xinfang/shared'
 import type { Database, WriteTx } from '../../db/client'
 import { waitlistEntries } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { newId } from '../../lib/ids'
 import { type IdempotentResponse, runIdempotently } from '../idempotency'
 import { requireProfile } from '../identity/citizen-profile'

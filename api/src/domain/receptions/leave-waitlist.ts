@@ -2,7 +2,7 @@ import type { WaitlistEntry } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { waitlistEntries } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { findOwnWaitlistEntry, toWaitlistEntry } from './waitlist-view'
 
 /** Leaves the waiting list. Leaving twice is harmless; an entry already promoted has a booking to cancel instead. */

@@ -1,6 +1,6 @@
 import { maskProfile, type StaffBooking, toShanghaiIso } from '@xinfang/shared'
 import type { Db } from '../../db/client'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { loadPlainProfile } from '../identity/citizen-profile'
 import { decryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { staffAccounts, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import type { Reader } from './session-view'
 
 /**

@@ -1,7 +1,7 @@
 import type { StaffReceptionSession } from '@xinfang/shared'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { waitlistEntries } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { findSession, type Reader, type SessionWithOwners, type SlotRow, toReceptionSession } from './session-view'
 import { isInScope, type StaffScope } from './staff-scope'
 

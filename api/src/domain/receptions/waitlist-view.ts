@@ -1,7 +1,7 @@
 import { toShanghaiIso, type WaitlistEntry } from '@xinfang/shared'
 import { and, eq, lt, or, sql } from 'drizzle-orm'
 import { leaders, receptionSessions, receptionSlots, units, waitlistEntries } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { type Reader, type SessionWithOwners, type SlotRow, toSessionSummary } from './session-view'
 
 export type WaitlistRow = typeof waitlistEntries.$inferSelect

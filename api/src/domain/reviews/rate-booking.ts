@@ -2,7 +2,7 @@ import { endOfCalendarDaysAfter, RATING_WINDOW_DAYS, type Rating, type RatingCre
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { bookings, receptionSessions } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { insertRating } from './insert-rating'
 import { ratingViewOf } from './review-windows'
 

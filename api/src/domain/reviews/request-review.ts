@@ -2,7 +2,7 @@ import { CITIZEN_ACTION_RULES, chineseDateOf, FINAL_STATUSES, reviewStepOf, toSh
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { reviewRequestByOf } from './review-windows'

@@ -10,7 +10,7 @@ import {
 import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { petitions, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from './deadline-policy'
 import { publicMessageFor } from './timeline-messages'

@@ -21,7 +21,7 @@ import { and, asc, desc, eq, gt, lt, lte, ne, or, type SQL, sql } from 'drizzle-
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database, Db } from '../../db/client'
 import { categories, petitionEvents, petitions, units } from '../../db/schema'
-import { AppError } from '../../http/app-error'
+import { AppError } from '../app-error'
 import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
 import { appendAudit } from '../audit/audit-log'
 import { loadPlainProfile } from '../identity/citizen-profile'

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode, type FieldError } from '@xinfang/shared'
 
-/** The one error a domain function throws (STYLE.md rule 4); the HTTP layer turns it into problem+json. */
+/** The one error a domain function throws (STYLE.md rule 4). It belongs to the domain; `http/problem.ts` only maps it to problem+json. */
 export class AppError extends Error {
   override name = 'AppError'
   readonly code: ErrorCode

@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../db/client'
 import { insertRow, prebuiltSelect } from '../db/prebuilt'
 import { idempotencyKeys } from '../db/schema'
-import { AppError } from './app-error'
 import { sha256Base64Url } from '../lib/digest'
+import { AppError } from './app-error'
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters (../shared/API.md). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/

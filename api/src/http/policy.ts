@@ -1,8 +1,8 @@
 import { STAFF_ROLE_LABELS, type StaffRole } from '@xinfang/shared'
 import type { Context } from 'hono'
+import { AppError } from '../domain/app-error'
 import { citizenExists, loadStaffStanding } from '../domain/auth/staff-standing'
 import { type Principal, verifyAccessToken } from '../domain/auth/tokens'
-import { AppError } from '../domain/app-error'
 import type { AppDeps, AppEnv } from './context'
 
 /**

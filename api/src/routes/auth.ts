@@ -6,11 +6,11 @@ import {
   StaffLoginSchema,
   WeChatLoginSchema,
 } from '@xinfang/shared'
+import { AppError } from '../domain/app-error'
 import { refreshSession } from '../domain/auth/refresh-session'
 import { revokeByRefreshToken } from '../domain/auth/sessions'
 import { demoOpenid, signInCitizen } from '../domain/auth/sign-in-citizen'
 import { signInStaff } from '../domain/auth/sign-in-staff'
-import { AppError } from '../domain/app-error'
 import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'

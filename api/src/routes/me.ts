@@ -1,8 +1,8 @@
 import { MaskedProfileSchema, type Me, MeSchema, maskProfile, ProfileInputSchema } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import { staffAccounts, units } from '../db/schema'
-import { loadPlainProfile, saveCitizenProfile } from '../domain/identity/citizen-profile'
 import { AppError } from '../domain/app-error'
+import { loadPlainProfile, saveCitizenProfile } from '../domain/identity/citizen-profile'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 

@@ -15,10 +15,10 @@ import {
 import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { staffNotices } from '../db/schema'
+import { AppError } from '../domain/app-error'
 import { applyStaffAction, type StaffActor } from '../domain/workflow/apply-staff-action'
 import { getStaffPetition, listForSupervision, listUnitQueue, revealPersonalData } from '../domain/workflow/staff-views'
 import { sweepOverdue } from '../domain/workflow/sweep-overdue'
-import { AppError } from '../domain/app-error'
 import type { AppDeps, AppEnv } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 

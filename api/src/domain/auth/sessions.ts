@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { refreshTokens } from '../../db/schema'
-import { AppError } from '../app-error'
 import { sha256Base64Url } from '../../lib/digest'
 import { newId } from '../../lib/ids'
+import { AppError } from '../app-error'
 import type { KeyBytes } from '../privacy/keyring'
 import { ACCESS_TOKEN_TTL_SECONDS, type Principal, signAccessToken } from './tokens'
 

@@ -2,8 +2,8 @@ import type { Rating, RatingCreate, RatingStage } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { WriteTx } from '../../db/client'
 import { ratings } from '../../db/schema'
-import { AppError } from '../app-error'
 import { newId } from '../../lib/ids'
+import { AppError } from '../app-error'
 import { appendAudit } from '../audit/audit-log'
 
 /**

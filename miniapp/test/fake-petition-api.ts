@@ -22,7 +22,7 @@ import {
   toShanghaiIso,
   type Unit,
 } from '@xinfang/shared'
-import { type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
+import { nextServerTag, type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
 
 export const CATEGORIES: Category[] = [
   {
@@ -135,6 +135,7 @@ const DECIDE_BY = '2026-12-07T23:59:59.999+08:00'
  */
 export async function startFakePetitionApi(options: FakePetitionApiOptions = {}): Promise<FakePetitionApi> {
   let hasProfile = options.hasProfile ?? true
+  const tag = nextServerTag()
   let issued = 0
   const tokens = new Set<string>()
   const keys = new Map<string, { body: string; created: PetitionCreated }>()
@@ -196,11 +197,11 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
 
   function signIn(): AuthResult {
     issued += 1
-    const accessToken = `access-${issued}`
+    const accessToken = `access-${tag}-${issued}`
     tokens.add(accessToken)
     return {
       accessToken,
-      refreshToken: `refresh-${issued}-${'r'.repeat(24)}`,
+      refreshToken: `refresh-${tag}-${issued}-${'r'.repeat(24)}`,
       expiresIn: 900,
       user: { id: 'citizen_1', role: 'citizen', hasProfile },
     }
@@ -222,7 +223,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
 
   function file(body: PetitionCreate): PetitionCreated {
     const number = petitions.size + 1
-    const id = `pet_${number}`
+    const id = `pet_${tag}_${number}`
     const trackingNo = `XF-2026-${String(number).padStart(6, '0')}`
     const queryCode = `QC${String(number).padStart(6, '0')}`
     const category = CATEGORIES.find((candidate) => candidate.id === body.categoryId) ?? CATEGORIES[1]

@@ -10,7 +10,7 @@ import {
   type WaitlistEntry,
 } from '@xinfang/shared'
 import { receptionSessionAt } from './fixtures'
-import { type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
+import { nextServerTag, type RecordedRequest, sendJson, sendProblem, startTestServer } from './test-server'
 
 export interface FakeReceptionApiOptions {
   /** The sessions on offer; by default one open session (test/fixtures.ts) with 2 + 1 seats left. */
@@ -26,6 +26,8 @@ export interface FakeReceptionApi {
   requests: RecordedRequest[]
   /** Requests to one method and path, e.g. `POST /api/v1/receptions/rs_test_1/bookings`. */
   requestsTo(method: string, path: string): RecordedRequest[]
+  /** The token this server hands out at sign-in, and the only one it accepts. */
+  accessToken: string
   sessions: Map<string, ReceptionSession>
   bookings: Map<string, Booking>
   waitlist: Map<string, WaitlistEntry>
@@ -60,6 +62,8 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
   let answersToLose = 0
   let refusals: { count: number; code: ErrorCode; detail?: string } = { count: 0, code: 'INTERNAL_ERROR' }
   let made = 0
+  const tag = nextServerTag()
+  const accessToken = `access-${tag}`
 
   const summaryOf = (session: ReceptionSession) => ({
     id: session.id,
@@ -99,8 +103,8 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
     const route = `${request.method} ${path}`
     if (route === 'POST /api/v1/auth/demo') {
       return sendJson(response, 200, {
-        accessToken: 'access-1',
-        refreshToken: `refresh-1-${'r'.repeat(24)}`,
+        accessToken,
+        refreshToken: `refresh-${tag}-${'r'.repeat(24)}`,
         expiresIn: 900,
         user: { id: CITIZEN, role: 'citizen', hasProfile },
       })
@@ -110,7 +114,7 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
       return sendProblem(response, refusals.code, refusals.detail)
     }
     const isPublic = request.method === 'GET' && path.startsWith('/api/v1/receptions')
-    if (!isPublic && request.headers.authorization !== 'Bearer access-1') {
+    if (!isPublic && request.headers.authorization !== `Bearer ${accessToken}`) {
       return sendProblem(response, 'UNAUTHENTICATED')
     }
     const body: unknown = request.body ? JSON.parse(request.body) : undefined
@@ -263,6 +267,7 @@ export async function startFakeReceptionApi(options: FakeReceptionApiOptions = {
     requests: server.requests,
     requestsTo: (method, path) =>
       server.requests.filter((request) => request.method === method && request.url.split('?')[0] === path),
+    accessToken,
     sessions,
     bookings,
     waitlist,

@@ -44,6 +44,17 @@ export async function startTestServer(handler: Handler): Promise<{ baseUrl: stri
   return { baseUrl: `http://127.0.0.1:${address.port}`, requests }
 }
 
+let serversStarted = 0
+
+/**
+ * A tag of its own for each fake server started in this worker, for the ids and tokens it hands out: a request
+ * that strays from one test into the next then names nothing the next test's server knows.
+ */
+export function nextServerTag(): string {
+  serversStarted += 1
+  return `s${serversStarted}`
+}
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json') {
   response.writeHead(status, { 'Content-Type': `${contentType}; charset=utf-8` })
   response.end(JSON.stringify(body))

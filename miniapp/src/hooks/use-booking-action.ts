@@ -1,6 +1,8 @@
 import type { Problem } from '@xinfang/shared'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
+import { type CallOptions, RequestAbortedError } from '../services/http'
 import { problemFromError } from '../utils/problem'
+import { useRequestSignal } from './use-request-signal'
 
 export type BookingActionState =
   | { status: 'idle' }
@@ -24,18 +26,15 @@ export interface BookingAction {
  * confirms on the page itself. An in-page confirmation rather than a system dialog, so its text is as large as the
  * rest of the page (Taro's H5 dialog draws 15 px grey text) and it reads the same on both platforms.
  */
-export function useBookingAction<T>(run: () => Promise<T>, onDone: (result: T) => void): BookingAction {
+export function useBookingAction<T>(
+  run: (call: CallOptions) => Promise<T>,
+  onDone: (result: T) => void,
+): BookingAction {
   const [state, setState] = useState<BookingActionState>({ status: 'idle' })
   const latest = useRef({ run, onDone })
   latest.current = { run, onDone }
   const isRunning = useRef(false)
-  const isMounted = useRef(true)
-  useEffect(() => {
-    isMounted.current = true
-    return () => {
-      isMounted.current = false
-    }
-  }, [])
+  const signalOfPage = useRequestSignal()
 
   const ask = useCallback(() => setState({ status: 'confirming' }), [])
   const keep = useCallback(() => setState({ status: 'idle' }), [])
@@ -44,15 +43,17 @@ export function useBookingAction<T>(run: () => Promise<T>, onDone: (result: T) =
     isRunning.current = true
     setState({ status: 'running' })
     try {
-      const result = await latest.current.run()
-      if (isMounted.current) setState({ status: 'idle' })
+      const result = await latest.current.run({ signal: signalOfPage() })
+      setState({ status: 'idle' })
       latest.current.onDone(result)
     } catch (error) {
-      if (isMounted.current) setState({ status: 'failed', problem: problemFromError(error) })
+      // The page is gone; whether the action went through shows the next time the booking is read.
+      if (error instanceof RequestAbortedError) return
+      setState({ status: 'failed', problem: problemFromError(error) })
     } finally {
       isRunning.current = false
     }
-  }, [])
+  }, [signalOfPage])
 
   return { state, ask, keep, confirm }
 }

@@ -46,7 +46,7 @@ test('a booking is sent with the matter, the attendees and an Idempotency-Key, a
   const [sent] = api.requestsTo('POST', BOOKINGS_PATH)
   expect(JSON.parse(sent?.body ?? '')).toEqual({ slotId: 'slot_1', matter: '公司拖欠三个月工资', attendees: 2 })
   expect(sent?.headers['idempotency-key']).toMatch(/^booking-/)
-  expect(sent?.headers.authorization).toBe('Bearer access-1')
+  expect(sent?.headers.authorization).toBe(`Bearer ${api.accessToken}`)
   expect(booked.map((booking) => booking.status)).toEqual(['confirmed'])
   expect(storedDraft()).toBe('')
 })

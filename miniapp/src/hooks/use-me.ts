@@ -1,8 +1,8 @@
 import type { MaskedProfile, Me, Problem } from '@xinfang/shared'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useRef } from 'react'
+import type { CallOptions } from '../services/http'
 import { fetchMe } from '../services/identity'
-import { DemoOnlyError } from '../services/sign-in'
-import { problemFromError } from '../utils/problem'
+import { useRemote } from './use-remote'
 
 export type MeState =
   | { status: 'loading' }
@@ -11,7 +11,7 @@ export type MeState =
   | { status: 'demo_only' }
   | { status: 'failed'; problem: Problem }
 
-export type LoadMe = () => Promise<Me>
+export type LoadMe = (call?: CallOptions) => Promise<Me>
 
 /** The signed-in person (signing in first when needed), loaded on mount, with `reload` for the retry button. */
 export function useMe(load: LoadMe = fetchMe): {
@@ -20,45 +20,21 @@ export function useMe(load: LoadMe = fetchMe): {
   /** Shows a profile just saved without asking the API again. */
   showProfile: (profile: MaskedProfile) => void
 } {
-  const [state, setState] = useState<MeState>({ status: 'loading' })
-  // Only the latest request may write the state, and nothing may write it after unmount.
-  const latestRequest = useRef(0)
   const loadRef = useRef(load)
   loadRef.current = load
+  const remote = useRemote((signal) => loadRef.current({ signal }))
+  const shown = useRef(remote.state)
+  shown.current = remote.state
+  const { reload, replace } = remote
 
-  const reload = useCallback(() => {
-    const requestId = ++latestRequest.current
-    setState({ status: 'loading' })
-    loadRef.current().then(
-      (me) => {
-        if (requestId === latestRequest.current) setState({ status: 'loaded', me })
-      },
-      (error: unknown) => {
-        if (requestId !== latestRequest.current) return
-        setState(
-          error instanceof DemoOnlyError
-            ? { status: 'demo_only' }
-            : { status: 'failed', problem: problemFromError(error) },
-        )
-      },
-    )
-  }, [])
+  const showProfile = useCallback(
+    (profile: MaskedProfile) => {
+      const current = shown.current
+      if (current.status === 'loaded' && current.data.role === 'citizen') replace({ ...current.data, profile })
+    },
+    [replace],
+  )
 
-  const showProfile = useCallback((profile: MaskedProfile) => {
-    latestRequest.current++
-    setState((current) =>
-      current.status === 'loaded' && current.me.role === 'citizen'
-        ? { status: 'loaded', me: { ...current.me, profile } }
-        : current,
-    )
-  }, [])
-
-  useEffect(() => {
-    reload()
-    return () => {
-      latestRequest.current++
-    }
-  }, [reload])
-
-  return { state, reload, showProfile }
+  const state: MeState = remote.state.status === 'loaded' ? { status: 'loaded', me: remote.state.data } : remote.state
+  return { state, reload: useCallback(() => reload(), [reload]), showProfile }
 }

@@ -1,8 +1,10 @@
 import type { Message, MessageList } from '@xinfang/shared'
 import { useCallback, useRef, useState } from 'react'
+import { RequestAbortedError } from '../services/http'
 import { listMessages, markMessageRead } from '../services/messages'
 import { problemFromError } from '../utils/problem'
 import { type Remote, useRemote } from './use-remote'
+import { useRequestSignal } from './use-request-signal'
 
 const PAGE_SIZE = 20
 
@@ -24,12 +26,13 @@ export interface MessageCentre {
 export function useMessages(options: MessageCentreOptions = {}): MessageCentre {
   const optionsRef = useRef(options)
   optionsRef.current = options
-  const remote = useRemote(() => (optionsRef.current.list ?? listMessages)({ limit: PAGE_SIZE }))
+  const remote = useRemote((signal) => (optionsRef.current.list ?? listMessages)({ limit: PAGE_SIZE }, { signal }))
   const [isLoadingMore, setLoadingMore] = useState(false)
   const [loadMoreError, setLoadMoreError] = useState<string | undefined>()
   const stateRef = useRef(remote.state)
   stateRef.current = remote.state
   const { replace } = remote
+  const signalOfPage = useRequestSignal()
 
   const loadMore = useCallback(async () => {
     const current = stateRef.current
@@ -37,10 +40,10 @@ export function useMessages(options: MessageCentreOptions = {}): MessageCentre {
     setLoadingMore(true)
     setLoadMoreError(undefined)
     try {
-      const next = await (optionsRef.current.list ?? listMessages)({
-        limit: PAGE_SIZE,
-        cursor: current.data.nextCursor,
-      })
+      const next = await (optionsRef.current.list ?? listMessages)(
+        { limit: PAGE_SIZE, cursor: current.data.nextCursor },
+        { signal: signalOfPage() },
+      )
       const known = new Set(current.data.items.map((message) => message.id))
       replace({
         items: [...current.data.items, ...next.items.filter((message) => !known.has(message.id))],
@@ -48,11 +51,12 @@ export function useMessages(options: MessageCentreOptions = {}): MessageCentre {
         unreadCount: next.unreadCount,
       })
     } catch (error) {
+      if (error instanceof RequestAbortedError) return
       setLoadMoreError(`${problemFromError(error).title}。请再点一次“加载更多”。`)
     } finally {
       setLoadingMore(false)
     }
-  }, [replace])
+  }, [replace, signalOfPage])
 
   const markRead = useCallback(
     (message: Message) => {
@@ -64,9 +68,9 @@ export function useMessages(options: MessageCentreOptions = {}): MessageCentre {
         unreadCount: Math.max(0, current.data.unreadCount - 1),
       })
       // Marking read is repeatable on the server; if it fails the message is simply unread again next time.
-      ;(optionsRef.current.markRead ?? markMessageRead)(message.id).catch(() => {})
+      ;(optionsRef.current.markRead ?? markMessageRead)(message.id, { signal: signalOfPage() }).catch(() => {})
     },
-    [replace],
+    [replace, signalOfPage],
   )
 
   return { remote, isLoadingMore, loadMoreError, loadMore, markRead }

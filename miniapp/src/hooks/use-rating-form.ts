@@ -8,6 +8,7 @@ import {
 } from '@xinfang/shared'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { z } from 'zod'
+import { type CallOptions, RequestAbortedError } from '../services/http'
 import { ratePetition } from '../services/reviews'
 import type { KeyValueStorage } from '../services/storage'
 import { problemFromError } from '../utils/problem'
@@ -21,6 +22,7 @@ import {
   type RatingDraft,
   saveRatingDraft,
 } from '../utils/review-drafts'
+import { useRequestSignal } from './use-request-signal'
 
 export type RatingTag = z.infer<typeof RatingTagSchema>
 
@@ -39,7 +41,7 @@ export interface RatingFormOptions {
    */
   onStale?: () => void
   storage?: KeyValueStorage
-  rate?: (petitionId: string, input: RatingCreate) => Promise<Rating>
+  rate?: (petitionId: string, input: RatingCreate, call?: CallOptions) => Promise<Rating>
 }
 
 export interface RatingFormModel {
@@ -136,6 +138,7 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
 
   const changeComment = useCallback((comment: string) => commit((current) => ({ ...current, comment })), [commit])
 
+  const signalOfPage = useRequestSignal()
   const submit = useCallback(async () => {
     if (isSubmittingRef.current) return
     const current = draftRef.current
@@ -153,7 +156,7 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
     setSubmitting(true)
     setFormError(undefined)
     try {
-      const rating = await rate(current.petitionId, parsed.data)
+      const rating = await rate(current.petitionId, parsed.data, { signal: signalOfPage() })
       clearRatingDraft(current, store)
       const emptied = emptyRatingDraft(current)
       draftRef.current = emptied
@@ -161,6 +164,8 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
       setSent(rating)
       optionsRef.current.onStale?.()
     } catch (error) {
+      // The page is gone; the draft stays stored for the next visit.
+      if (error instanceof RequestAbortedError) return
       const problem = problemFromError(error)
       if (problem.code === 'ALREADY_RATED') {
         // What was typed stays in storage and on screen (as unsent) while the petition is read again for the rating.
@@ -173,7 +178,7 @@ export function useRatingForm(options: RatingFormOptions): RatingFormModel {
       isSubmittingRef.current = false
       setSubmitting(false)
     }
-  }, [])
+  }, [signalOfPage])
 
   const comment = draft.comment.trim()
   return {

@@ -1,8 +1,10 @@
 import type { Problem, ReceptionSession, ReceptionSessionList } from '@xinfang/shared'
 import { useCallback, useRef, useState } from 'react'
+import { type CallOptions, RequestAbortedError } from '../services/http'
 import { listReceptions } from '../services/receptions'
 import { problemFromError } from '../utils/problem'
 import { type RemoteState, useRemote } from './use-remote'
+import { useRequestSignal } from './use-request-signal'
 
 export interface ReceptionSchedule {
   sessions: ReceptionSession[]
@@ -11,7 +13,10 @@ export interface ReceptionSchedule {
   checkedAt: number
 }
 
-export type LoadReceptionPage = (query: { cursor?: string; limit?: number }) => Promise<ReceptionSessionList>
+export type LoadReceptionPage = (
+  query: { cursor?: string; limit?: number },
+  call?: CallOptions,
+) => Promise<ReceptionSessionList>
 
 const PAGE_SIZE = 20
 const PAGE_SIZE_MAX = 50
@@ -34,12 +39,13 @@ export function useReceptionSchedule(load: LoadReceptionPage = listReceptions): 
   loadRef.current = load
   // A refresh asks for as many sessions as are shown, so coming back never shortens the list.
   const shownCount = useRef(0)
-  const remote = useRemote<ReceptionSchedule>(async () => {
+  const remote = useRemote<ReceptionSchedule>(async (signal) => {
     const limit = Math.min(PAGE_SIZE_MAX, Math.max(PAGE_SIZE, shownCount.current))
-    const page = await loadRef.current({ limit })
+    const page = await loadRef.current({ limit }, { signal })
     shownCount.current = page.items.length
     return { sessions: page.items, nextCursor: page.nextCursor, checkedAt: Date.now() }
   })
+  const signalOfPage = useRequestSignal()
   const [isLoadingMore, setLoadingMore] = useState(false)
   const [moreProblem, setMoreProblem] = useState<Problem | undefined>()
   const latest = useRef(remote.state)
@@ -55,7 +61,7 @@ export function useReceptionSchedule(load: LoadReceptionPage = listReceptions): 
     const shown = current.data
     setLoadingMore(true)
     setMoreProblem(undefined)
-    loadRef.current({ cursor: shown.nextCursor ?? undefined, limit: PAGE_SIZE }).then(
+    loadRef.current({ cursor: shown.nextCursor ?? undefined, limit: PAGE_SIZE }, { signal: signalOfPage() }).then(
       (page) => {
         const known = new Set(shown.sessions.map((session) => session.id))
         const sessions = [...shown.sessions, ...page.items.filter((session) => !known.has(session.id))]
@@ -64,11 +70,12 @@ export function useReceptionSchedule(load: LoadReceptionPage = listReceptions): 
         setLoadingMore(false)
       },
       (error: unknown) => {
+        if (error instanceof RequestAbortedError) return
         setMoreProblem(problemFromError(error))
         setLoadingMore(false)
       },
     )
-  }, [replace])
+  }, [replace, signalOfPage])
 
   return { state: remote.state, reload, refresh, loadMore, isLoadingMore, moreProblem }
 }

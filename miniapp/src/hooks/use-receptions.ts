@@ -1,7 +1,10 @@
 import type { Problem, ReceptionSession } from '@xinfang/shared'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useRef } from 'react'
+import type { CallOptions } from '../services/http'
 import { listReceptions } from '../services/receptions'
+import { DemoOnlyError } from '../services/sign-in'
 import { problemFromError } from '../utils/problem'
+import { useRemote } from './use-remote'
 
 export type ReceptionsState =
   | { status: 'loading' }
@@ -9,43 +12,30 @@ export type ReceptionsState =
   | { status: 'loaded'; sessions: ReceptionSession[]; checkedAt: number }
   | { status: 'failed'; problem: Problem }
 
-export type LoadReceptions = () => Promise<{ items: ReceptionSession[] }>
+export type LoadReceptions = (call?: CallOptions) => Promise<{ items: ReceptionSession[] }>
 
-const loadUpcomingReceptions: LoadReceptions = () => listReceptions()
+const loadUpcomingReceptions: LoadReceptions = (call) => listReceptions({}, call)
 
 /** The upcoming reception sessions, loaded on mount, with a `reload` for the retry button. */
 export function useReceptions(load: LoadReceptions = loadUpcomingReceptions): {
   state: ReceptionsState
   reload: () => void
 } {
-  const [state, setState] = useState<ReceptionsState>({ status: 'loading' })
-  // Only the latest request may write the state: a slow first answer must not overwrite a later reload's,
-  // and nothing may write it after unmount.
-  const latestRequest = useRef(0)
   const loadRef = useRef(load)
   loadRef.current = load
+  const remote = useRemote(async (signal) => {
+    const list = await loadRef.current({ signal })
+    return { sessions: list.items, checkedAt: Date.now() }
+  })
+  const { reload } = remote
 
-  const reload = useCallback(() => {
-    const requestId = ++latestRequest.current
-    setState({ status: 'loading' })
-    loadRef.current().then(
-      (list) => {
-        if (requestId === latestRequest.current) {
-          setState({ status: 'loaded', sessions: list.items, checkedAt: Date.now() })
-        }
-      },
-      (error: unknown) => {
-        if (requestId === latestRequest.current) setState({ status: 'failed', problem: problemFromError(error) })
-      },
-    )
-  }, [])
-
-  useEffect(() => {
-    reload()
-    return () => {
-      latestRequest.current++
-    }
-  }, [reload])
-
-  return { state, reload }
+  const { state } = remote
+  // The list is public and never signs in, so the demo-only state cannot arise; were it to, it reads as a failure.
+  const shown: ReceptionsState =
+    state.status === 'loaded'
+      ? { status: 'loaded', ...state.data }
+      : state.status === 'demo_only'
+        ? { status: 'failed', problem: problemFromError(new DemoOnlyError()) }
+        : state
+  return { state: shown, reload: useCallback(() => reload(), [reload]) }
 }

@@ -1,6 +1,8 @@
 import type { Problem } from '@xinfang/shared'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import type { RequestSignal } from '../services/http'
 import { DemoOnlyError } from '../services/sign-in'
+import { createRequestCanceller, type RequestCanceller } from '../utils/abort'
 import { problemFromError } from '../utils/problem'
 
 export type RemoteState<T> =
@@ -20,42 +22,56 @@ export interface Remote<T> {
 
 /**
  * Something from the API, loaded on mount, with the states every page shows: loading, loaded, failed (with the
- * problem to explain) and demo-only. Only the latest request may write the state, and nothing writes after unmount.
+ * problem to explain) and demo-only. `load` gets the signal of its own request: a newer load, `replace` and unmount
+ * abort it, so only the latest request may write the state, and no request (nor its retries) outlives the page.
  */
-export function useRemote<T>(load: () => Promise<T>): Remote<T> {
+export function useRemote<T>(load: (signal: RequestSignal) => Promise<T>): Remote<T> {
   const [state, setState] = useState<RemoteState<T>>({ status: 'loading' })
-  const latestRequest = useRef(0)
+  const current = useRef<RequestCanceller | null>(null)
   const loadRef = useRef(load)
   loadRef.current = load
 
-  const reload = useCallback((options: { quietly?: boolean } = {}) => {
-    const requestId = ++latestRequest.current
-    if (!options.quietly) setState({ status: 'loading' })
-    loadRef.current().then(
-      (data) => {
-        if (requestId === latestRequest.current) setState({ status: 'loaded', data })
-      },
-      (error: unknown) => {
-        if (requestId !== latestRequest.current) return
-        // A quiet refresh that fails leaves the earlier answer on screen rather than replacing it with an error.
-        setState((current) => {
-          if (options.quietly && current.status === 'loaded') return current
-          if (error instanceof DemoOnlyError) return { status: 'demo_only' }
-          return { status: 'failed', problem: problemFromError(error) }
-        })
-      },
-    )
+  const supersede = useCallback((): RequestCanceller => {
+    current.current?.abort()
+    const canceller = createRequestCanceller()
+    current.current = canceller
+    return canceller
   }, [])
 
-  const replace = useCallback((data: T) => {
-    latestRequest.current++
-    setState({ status: 'loaded', data })
-  }, [])
+  const reload = useCallback(
+    (options: { quietly?: boolean } = {}) => {
+      const { signal } = supersede()
+      if (!options.quietly) setState({ status: 'loading' })
+      loadRef.current(signal).then(
+        (data) => {
+          if (!signal.aborted) setState({ status: 'loaded', data })
+        },
+        (error: unknown) => {
+          if (signal.aborted) return
+          // A quiet refresh that fails leaves the earlier answer on screen rather than replacing it with an error.
+          setState((shown) => {
+            if (options.quietly && shown.status === 'loaded') return shown
+            if (error instanceof DemoOnlyError) return { status: 'demo_only' }
+            return { status: 'failed', problem: problemFromError(error) }
+          })
+        },
+      )
+    },
+    [supersede],
+  )
+
+  const replace = useCallback(
+    (data: T) => {
+      supersede()
+      setState({ status: 'loaded', data })
+    },
+    [supersede],
+  )
 
   useEffect(() => {
     reload()
     return () => {
-      latestRequest.current++
+      current.current?.abort()
     }
   }, [reload])
 

@@ -1,10 +1,12 @@
 import { ReviewRequestCreateSchema } from '@xinfang/shared'
 import { useCallback, useRef, useState } from 'react'
+import { type CallOptions, RequestAbortedError } from '../services/http'
 import { type ReviewRequestCreate, type ReviewRequestCreated, requestReview } from '../services/reviews'
 import type { KeyValueStorage } from '../services/storage'
 import { problemFromError } from '../utils/problem'
 import { type ReviewKind, reviewRefusalText } from '../utils/reply-stage'
 import { clearReviewDraft, loadReviewDraft, saveReviewDraft } from '../utils/review-drafts'
+import { useRequestSignal } from './use-request-signal'
 
 /** 请写明不服的理由和诉求（至少 10 个字）, at most 2000 (ReviewRequestCreateSchema). */
 export const REVIEW_REASON_MIN = 10
@@ -15,7 +17,7 @@ export interface ReviewRequestOptions {
   petitionId: string
   kind: ReviewKind
   storage?: KeyValueStorage
-  send?: (petitionId: string, input: ReviewRequestCreate) => Promise<ReviewRequestCreated>
+  send?: (petitionId: string, input: ReviewRequestCreate, call?: CallOptions) => Promise<ReviewRequestCreated>
 }
 
 export interface ReviewRequestModel {
@@ -63,6 +65,7 @@ export function useReviewRequest(options: ReviewRequestOptions): ReviewRequestMo
     [userId, petitionId, kind, storage],
   )
 
+  const signalOfPage = useRequestSignal()
   const submit = useCallback(async () => {
     if (isSubmittingRef.current) return
     const parsed = ReviewRequestCreateSchema.safeParse({ reason: reasonRef.current })
@@ -75,10 +78,11 @@ export function useReviewRequest(options: ReviewRequestOptions): ReviewRequestMo
     setSubmitting(true)
     setFormError(undefined)
     try {
-      const answer = await send(petitionId, parsed.data)
+      const answer = await send(petitionId, parsed.data, { signal: signalOfPage() })
       clearReviewDraft({ userId, petitionId, kind }, store)
       setCreated(answer)
     } catch (error) {
+      if (error instanceof RequestAbortedError) return
       const problem = problemFromError(error)
       // The reason stays on the device even then: the person may want it for a new petition.
       setRefusedForGood(FINAL_REFUSALS.has(problem.code))
@@ -87,7 +91,7 @@ export function useReviewRequest(options: ReviewRequestOptions): ReviewRequestMo
       isSubmittingRef.current = false
       setSubmitting(false)
     }
-  }, [userId, petitionId, kind])
+  }, [userId, petitionId, kind, signalOfPage])
 
   return {
     reason,

@@ -1,7 +1,9 @@
 import { TrackQuerySchema, type TrackResult } from '@xinfang/shared'
 import { useCallback, useRef, useState } from 'react'
+import { RequestAbortedError } from '../services/http'
 import { trackPetition } from '../services/petitions'
 import { problemFromError } from '../utils/problem'
+import { useRequestSignal } from './use-request-signal'
 
 export type TrackField = 'trackingNo' | 'queryCode'
 
@@ -32,6 +34,7 @@ export function useTrack(options: { initialTrackingNo?: string; track?: typeof t
   const latest = useRef({ values, options })
   latest.current = { values, options }
   const isSearching = useRef(false)
+  const signalOfPage = useRequestSignal()
 
   const change = useCallback((field: TrackField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }))
@@ -56,14 +59,15 @@ export function useTrack(options: { initialTrackingNo?: string; track?: typeof t
     isSearching.current = true
     setState({ status: 'searching' })
     try {
-      const result = await (latest.current.options.track ?? trackPetition)(parsed.data)
+      const result = await (latest.current.options.track ?? trackPetition)(parsed.data, { signal: signalOfPage() })
       setState({ status: 'found', result, checkedAt: Date.now() })
     } catch (error) {
+      if (error instanceof RequestAbortedError) return
       setState({ status: 'failed', message: trackFailureMessage(error) })
     } finally {
       isSearching.current = false
     }
-  }, [])
+  }, [signalOfPage])
 
   return { values, errors, state, change, search }
 }

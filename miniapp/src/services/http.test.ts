@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { ERROR_CODES, ReceptionSessionListSchema } from '@xinfang/shared'
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { z } from 'zod'
 import { receptionSessionAt } from '../../test/fixtures'
 import { sendJson, sendProblem, startTestServer } from '../../test/test-server'
@@ -10,6 +10,7 @@ import {
   createHttpClient,
   type HttpClientOptions,
   NETWORK_ERROR_TITLE,
+  RequestAbortedError,
   type UploadFunction,
 } from './http'
 
@@ -55,7 +56,9 @@ test('a successful response is parsed with the schema the caller gave', async ()
   })
   const { client } = clientFor(server.baseUrl)
 
-  const list = await client.get('/api/v1/receptions', ReceptionSessionListSchema, { limit: 20, unitId: undefined })
+  const list = await client.get('/api/v1/receptions', ReceptionSessionListSchema, {
+    query: { limit: 20, unitId: undefined },
+  })
 
   expect(list.items).toEqual([session])
   expect(server.requests[0]?.url).toBe('/api/v1/receptions?limit=20')
@@ -119,14 +122,58 @@ test('a request that gets no answer in time becomes a network error a person can
   // The server takes the request and never answers.
   const server = await startTestServer(() => {})
   const { client } = clientFor(server.baseUrl, { timeoutMs: 200, retryDelaysMs: [] })
-  const startedAt = Date.now()
 
   const error = await apiErrorFrom(client.get('/ping', PingSchema))
 
   expect(error.kind).toBe('network')
   expect(error.problem.title).toBe(NETWORK_ERROR_TITLE)
   expect(error.problem.title).toBe('网络不稳定，请检查网络后重试')
-  expect(Date.now() - startedAt).toBeLessThan(2000)
+})
+
+test('a request aborted while it waits for an answer rejects as aborted at once and is not sent again', async () => {
+  // The server takes the request and never answers: only the abort can end it.
+  const server = await startTestServer(() => {})
+  const { client, waits } = clientFor(server.baseUrl)
+  const owner = new AbortController()
+
+  const answer = client.get('/ping', PingSchema, { signal: owner.signal })
+  await vi.waitFor(() => expect(server.requests).toHaveLength(1))
+  owner.abort()
+
+  await expect(answer).rejects.toBeInstanceOf(RequestAbortedError)
+  expect(waits).toEqual([])
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a request aborted during the wait before its retry sends nothing more', async () => {
+  const server = await startTestServer((_, response) => sendProblem(response, 'SERVICE_UNAVAILABLE'))
+  const owner = new AbortController()
+  let endWait: () => void = () => {}
+  const client = createHttpClient({
+    baseUrl: server.baseUrl,
+    retryDelaysMs: [100, 300],
+    // The owner goes away while the client waits to retry; the wait itself never ends by itself.
+    sleep: () => {
+      owner.abort()
+      return new Promise<void>((resolve) => {
+        endWait = resolve
+      })
+    },
+  })
+
+  await expect(client.get('/ping', PingSchema, { signal: owner.signal })).rejects.toBeInstanceOf(RequestAbortedError)
+  endWait()
+  expect(server.requests).toHaveLength(1)
+})
+
+test('a request whose owner is already gone is never sent', async () => {
+  const server = await startTestServer((_, response) => sendJson(response, 200, { ok: true }))
+  const { client } = clientFor(server.baseUrl)
+  const owner = new AbortController()
+  owner.abort()
+
+  await expect(client.get('/ping', PingSchema, { signal: owner.signal })).rejects.toBeInstanceOf(RequestAbortedError)
+  expect(server.requests).toEqual([])
 })
 
 test('a GET is retried with backoff after a 5xx and succeeds on the next attempt', async () => {

@@ -42,6 +42,30 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What a request needs of an `AbortSignal`. The page or hook that starts a request owns it and aborts it when it goes
+ * away; the mini-program runtime may lack `AbortController` itself (see utils/abort.ts), so only this much is used.
+ */
+export type RequestSignal = Pick<AbortSignal, 'aborted' | 'addEventListener' | 'removeEventListener'>
+
+/**
+ * Thrown instead of an answer when the request's owner aborted it: the page is gone, or a newer load replaced this
+ * one. Nobody shows it to a person; whoever aborted has stopped listening.
+ */
+export class RequestAbortedError extends Error {
+  override name = 'RequestAbortedError'
+
+  constructor() {
+    super('请求已取消')
+  }
+}
+
+/** How a per-resource call (services/*.ts) is made: with the app's client unless told otherwise, cancellable. */
+export interface CallOptions {
+  client?: HttpClient
+  signal?: RequestSignal
+}
+
 export interface RequestOptions<T> {
   method?: HttpMethod
   /** Path under the API base, starting with `/`: `/api/v1/receptions`. */
@@ -59,6 +83,8 @@ export interface RequestOptions<T> {
    * UNAUTHENTICATED, renews it once and sends the call again. Needs a client created with `auth`.
    */
   authenticated?: boolean
+  /** Aborts the call and its retries: nothing is sent after it fires, and the call rejects with RequestAbortedError. */
+  signal?: RequestSignal
 }
 
 /**
@@ -91,6 +117,7 @@ export interface UploadOptions<T> {
   fileName?: string
   schema: z.ZodType<T>
   authenticated?: boolean
+  signal?: RequestSignal
 }
 
 export interface HttpClientOptions {
@@ -115,7 +142,7 @@ const DEFAULT_RETRY_DELAYS_MS = [400, 1200] as const
 export interface HttpClient {
   request<T>(options: RequestOptions<T>): Promise<T>
   /** A public GET, sent without a token. */
-  get<T>(path: string, schema: z.ZodType<T>, query?: RequestOptions<T>['query']): Promise<T>
+  get<T>(path: string, schema: z.ZodType<T>, options?: Pick<RequestOptions<T>, 'query' | 'signal'>): Promise<T>
   /**
    * One file as `multipart/form-data` (Taro.uploadFile, which like Taro.request resolves for every status). Never
    * retried: each upload that arrives creates a new file on the server, so a second try is the person's decision.
@@ -133,13 +160,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function withToken<T>(
-    call: { path: string; authenticated?: boolean; accessToken?: string },
+    call: { path: string; authenticated?: boolean; accessToken?: string; signal?: RequestSignal },
     send: (accessToken: string | undefined) => Promise<T>,
   ): Promise<T> {
+    throwIfAborted(call.signal)
     if (!call.authenticated) return send(call.accessToken)
     const auth = options.auth
     if (!auth) throw new Error(`${call.path}: an authenticated call needs a client created with auth`)
     const token = await auth.current()
+    // Signing in may take a while; the page that asked may be gone by then.
+    throwIfAborted(call.signal)
     try {
       return await send(token)
     } catch (error) {
@@ -147,7 +177,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // more with a renewed token is safe even for a POST. Only UNAUTHENTICATED means that: other 401s (an invalid
       // WeChat code, say) are about the request, and a new token would not change their answer.
       if (!(error instanceof ApiError && error.code === 'UNAUTHENTICATED')) throw error
-      return send(await auth.renew(token))
+      const renewed = await auth.renew(token)
+      throwIfAborted(call.signal)
+      return send(renewed)
     }
   }
 
@@ -163,7 +195,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return await sendOnce(requestOptions, method, accessToken)
       } catch (error) {
         if (attempt >= maxRetries || !isTransient(error)) throw error
-        await sleep(retryDelaysMs[attempt] ?? 0)
+        await sleepUnlessAborted(sleep, retryDelaysMs[attempt] ?? 0, requestOptions.signal)
       }
     }
   }
@@ -188,7 +220,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timeout: timeoutMs + 1000,
     })
 
-    const response = await settleWithin(task, timeoutMs)
+    const response = await settleWithin(task, timeoutMs, requestOptions.signal)
     return readResponse(response.statusCode, response.data, requestOptions.schema)
   }
 
@@ -208,36 +240,74 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       withCredentials: false,
       ...(uploadOptions.fileName !== undefined ? { fileName: uploadOptions.fileName } : {}),
     })
-    const response = await settleWithin(task, uploadTimeoutMs)
+    const response = await settleWithin(task, uploadTimeoutMs, uploadOptions.signal)
     return readResponse(response.statusCode, response.data, uploadOptions.schema)
   }
 
   return {
     request,
-    get: (path, schema, query) => request({ path, schema, query }),
+    get: (path, schema, getOptions = {}) => request({ path, schema, ...getOptions }),
     upload: (uploadOptions) => withToken(uploadOptions, (token) => uploadOnce(uploadOptions, token)),
   }
 }
 
 /**
- * The platform task's answer, or a network error when there is none within `timeoutMs`. The platform's own timeout
- * is only a backstop; this timer decides, so a timeout reads the same on every platform.
+ * The platform task's answer, or a network error when there is none within `timeoutMs`, or RequestAbortedError as
+ * soon as the owner aborts (the platform task is aborted too, so the connection is not left open). The platform's own
+ * timeout is only a backstop; this timer decides, so a timeout reads the same on every platform.
  */
-async function settleWithin<R>(task: Promise<R> & { abort?: () => void }, timeoutMs: number): Promise<R> {
+async function settleWithin<R>(
+  task: Promise<R> & { abort?: () => void },
+  timeoutMs: number,
+  signal: RequestSignal | undefined,
+): Promise<R> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined
+  const interrupted = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       abortQuietly(task)
       reject(networkError(`${Math.round(timeoutMs / 1000)} 秒内没有收到服务器响应`))
     }, timeoutMs)
+    onAbort = () => {
+      abortQuietly(task)
+      reject(new RequestAbortedError())
+    }
+    signal?.addEventListener('abort', onAbort)
   })
   try {
-    return await Promise.race([task, timedOut])
+    return await Promise.race([task, interrupted])
   } catch (error) {
-    if (error instanceof ApiError) throw error
+    if (error instanceof ApiError || error instanceof RequestAbortedError) throw error
+    // The platform reports its own abort as a failure; when the owner aborted, say so rather than blame the network.
+    if (signal?.aborted) throw new RequestAbortedError()
     throw networkError(`无法连接服务器：${describeFailure(error)}`)
   } finally {
     clearTimeout(timer)
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+function throwIfAborted(signal: RequestSignal | undefined): void {
+  if (signal?.aborted) throw new RequestAbortedError()
+}
+
+/** The wait before a retry, cut short (with RequestAbortedError) when the owner aborts meanwhile. */
+async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: RequestSignal | undefined,
+): Promise<void> {
+  throwIfAborted(signal)
+  if (!signal) return sleep(ms)
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new RequestAbortedError())
+    signal.addEventListener('abort', onAbort)
+  })
+  try {
+    await Promise.race([sleep(ms), aborted])
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
 

@@ -9,19 +9,20 @@ import {
   SubscriptionsSchema,
 } from '@xinfang/shared'
 import { http } from './api'
-import type { HttpClient } from './http'
+import type { CallOptions } from './http'
 
 /** The message centre (消息中心), newest first, with the unread count: `GET /api/v1/messages`. */
 export function listMessages(
   query: { cursor?: string; limit?: number } = {},
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<MessageList> {
-  return client.request({ path: '/api/v1/messages', query, schema: MessageListSchema, authenticated: true })
+  return client.request({ signal, path: '/api/v1/messages', query, schema: MessageListSchema, authenticated: true })
 }
 
 /** Marks one message read (safe to repeat): `POST /api/v1/messages/:id/read`. */
-export function markMessageRead(id: string, client: HttpClient = http): Promise<Message> {
+export function markMessageRead(id: string, { client = http, signal }: CallOptions = {}): Promise<Message> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/messages/${encodeURIComponent(id)}/read`,
     schema: MessageSchema,
@@ -30,13 +31,17 @@ export function markMessageRead(id: string, client: HttpClient = http): Promise<
 }
 
 /** The WeChat subscribe-message templates configured (empty: pushes are off) and the credits left. */
-export function fetchSubscriptions(client: HttpClient = http): Promise<Subscriptions> {
-  return client.request({ path: '/api/v1/subscriptions', schema: SubscriptionsSchema, authenticated: true })
+export function fetchSubscriptions({ client = http, signal }: CallOptions = {}): Promise<Subscriptions> {
+  return client.request({ signal, path: '/api/v1/subscriptions', schema: SubscriptionsSchema, authenticated: true })
 }
 
 /** Records the templates the citizen just accepted in `requestSubscribeMessage`: one credit each. */
-export function grantSubscriptions(templateIds: string[], client: HttpClient = http): Promise<SubscriptionCredits> {
+export function grantSubscriptions(
+  templateIds: string[],
+  { client = http, signal }: CallOptions = {},
+): Promise<SubscriptionCredits> {
   return client.request({
+    signal,
     method: 'POST',
     path: '/api/v1/subscriptions',
     body: { templateIds },

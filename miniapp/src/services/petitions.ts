@@ -14,20 +14,20 @@ import {
 } from '@xinfang/shared'
 import type { z } from 'zod'
 import { http } from './api'
-import type { HttpClient } from './http'
+import type { CallOptions } from './http'
 
 export type CategoryList = z.infer<typeof CategoryListSchema>
 export type UnitList = z.infer<typeof UnitListSchema>
 export type PetitionList = z.infer<typeof PetitionListSchema>
 
 /** 信访事项分类, public reference data: `GET /api/v1/categories`. */
-export function listCategories(client: HttpClient = http): Promise<CategoryList> {
-  return client.get('/api/v1/categories', CategoryListSchema)
+export function listCategories({ client = http, signal }: CallOptions = {}): Promise<CategoryList> {
+  return client.get('/api/v1/categories', CategoryListSchema, { signal })
 }
 
 /** Units (单位), public reference data: `GET /api/v1/units`. */
-export function listUnits(client: HttpClient = http): Promise<UnitList> {
-  return client.get('/api/v1/units', UnitListSchema)
+export function listUnits({ client = http, signal }: CallOptions = {}): Promise<UnitList> {
+  return client.get('/api/v1/units', UnitListSchema, { signal })
 }
 
 /**
@@ -36,9 +36,10 @@ export function listUnits(client: HttpClient = http): Promise<UnitList> {
  */
 export function uploadAttachment(
   file: { filePath: string; fileName?: string },
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<Attachment> {
   return client.upload({
+    signal,
     path: '/api/v1/attachments',
     filePath: file.filePath,
     name: 'file',
@@ -56,9 +57,10 @@ export function uploadAttachment(
 export function submitPetition(
   input: PetitionCreate,
   idempotencyKey: string,
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<PetitionCreated> {
   return client.request({
+    signal,
     method: 'POST',
     path: '/api/v1/petitions',
     body: input,
@@ -71,14 +73,15 @@ export function submitPetition(
 /** 我的信访, newest first: `GET /api/v1/petitions`. */
 export function listPetitions(
   query: { cursor?: string; limit?: number } = {},
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<PetitionList> {
-  return client.request({ path: '/api/v1/petitions', query, schema: PetitionListSchema, authenticated: true })
+  return client.request({ signal, path: '/api/v1/petitions', query, schema: PetitionListSchema, authenticated: true })
 }
 
 /** One of the caller's petitions with its timeline and next deadline: `GET /api/v1/petitions/:id`. */
-export function fetchPetition(id: string, client: HttpClient = http): Promise<PetitionDetail> {
+export function fetchPetition(id: string, { client = http, signal }: CallOptions = {}): Promise<PetitionDetail> {
   return client.request({
+    signal,
     path: `/api/v1/petitions/${encodeURIComponent(id)}`,
     schema: PetitionDetailSchema,
     authenticated: true,
@@ -90,8 +93,9 @@ export function fetchPetition(id: string, client: HttpClient = http): Promise<Pe
  * Not retried on a lost answer (no key): the person sees the status on reload and may tap again, which the API
  * refuses harmlessly with 409 once it is withdrawn.
  */
-export function withdrawPetition(id: string, client: HttpClient = http): Promise<PetitionDetail> {
+export function withdrawPetition(id: string, { client = http, signal }: CallOptions = {}): Promise<PetitionDetail> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/petitions/${encodeURIComponent(id)}/withdraw`,
     schema: PetitionDetailSchema,
@@ -102,7 +106,7 @@ export function withdrawPetition(id: string, client: HttpClient = http): Promise
 /** Progress by 受理编号 + 查询码, without signing in and without any personal data: `GET /api/v1/track`. */
 export function trackPetition(
   query: { trackingNo: string; queryCode: string },
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<TrackResult> {
-  return client.get('/api/v1/track', TrackResultSchema, query)
+  return client.get('/api/v1/track', TrackResultSchema, { query, signal })
 }

@@ -12,7 +12,7 @@ import {
   WaitlistEntrySchema,
 } from '@xinfang/shared'
 import { http } from './api'
-import type { HttpClient } from './http'
+import type { CallOptions } from './http'
 
 /**
  * Leader reception bookings (领导接访预约) for the citizen, ../shared/API.md "Leader reception (citizen)". The list of
@@ -20,8 +20,11 @@ import type { HttpClient } from './http'
  */
 
 /** One session, published or cancelled (a link to a cancelled one still explains): `GET /api/v1/receptions/:id`. */
-export function fetchReception(id: string, client: HttpClient = http): Promise<ReceptionSessionDetail> {
-  return client.get(`/api/v1/receptions/${encodeURIComponent(id)}`, ReceptionSessionDetailSchema)
+export function fetchReception(
+  id: string,
+  { client = http, signal }: CallOptions = {},
+): Promise<ReceptionSessionDetail> {
+  return client.get(`/api/v1/receptions/${encodeURIComponent(id)}`, ReceptionSessionDetailSchema, { signal })
 }
 
 /**
@@ -33,9 +36,10 @@ export function createBooking(
   sessionId: string,
   body: BookingCreate,
   idempotencyKey: string,
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<Booking> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/receptions/${encodeURIComponent(sessionId)}/bookings`,
     body,
@@ -50,9 +54,10 @@ export function joinWaitlist(
   sessionId: string,
   body: BookingCreate,
   idempotencyKey: string,
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<WaitlistEntry> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/receptions/${encodeURIComponent(sessionId)}/waitlist`,
     body,
@@ -65,14 +70,15 @@ export function joinWaitlist(
 /** 我的预约, newest first: `GET /api/v1/bookings`. */
 export function listBookings(
   query: { cursor?: string; limit?: number } = {},
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<BookingList> {
-  return client.request({ path: '/api/v1/bookings', query, schema: BookingListSchema, authenticated: true })
+  return client.request({ signal, path: '/api/v1/bookings', query, schema: BookingListSchema, authenticated: true })
 }
 
 /** One of the caller's bookings, with its check-in code while it holds a seat: `GET /api/v1/bookings/:id`. */
-export function fetchBooking(id: string, client: HttpClient = http): Promise<Booking> {
+export function fetchBooking(id: string, { client = http, signal }: CallOptions = {}): Promise<Booking> {
   return client.request({
+    signal,
     path: `/api/v1/bookings/${encodeURIComponent(id)}`,
     schema: BookingSchema,
     authenticated: true,
@@ -84,8 +90,9 @@ export function fetchBooking(id: string, client: HttpClient = http): Promise<Boo
  * Safe to send again — the API frees the seat once and answers a repeat with the same cancelled booking — but, having
  * no key, it is not retried by the client: the person sees the status and may tap again.
  */
-export function cancelBooking(id: string, client: HttpClient = http): Promise<Booking> {
+export function cancelBooking(id: string, { client = http, signal }: CallOptions = {}): Promise<Booking> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/bookings/${encodeURIComponent(id)}/cancel`,
     schema: BookingSchema,
@@ -96,14 +103,21 @@ export function cancelBooking(id: string, client: HttpClient = http): Promise<Bo
 /** The caller's places on waiting lists, newest first: `GET /api/v1/waitlist`. */
 export function listWaitlist(
   query: { cursor?: string; limit?: number } = {},
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<WaitlistEntryList> {
-  return client.request({ path: '/api/v1/waitlist', query, schema: WaitlistEntryListSchema, authenticated: true })
+  return client.request({
+    signal,
+    path: '/api/v1/waitlist',
+    query,
+    schema: WaitlistEntryListSchema,
+    authenticated: true,
+  })
 }
 
 /** Leaves a waiting list: `POST /api/v1/waitlist/:id/leave`, answered with the entry as it now is. */
-export function leaveWaitlist(id: string, client: HttpClient = http): Promise<WaitlistEntry> {
+export function leaveWaitlist(id: string, { client = http, signal }: CallOptions = {}): Promise<WaitlistEntry> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/waitlist/${encodeURIComponent(id)}/leave`,
     schema: WaitlistEntrySchema,

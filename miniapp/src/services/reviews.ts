@@ -7,7 +7,7 @@ import {
 } from '@xinfang/shared'
 import type { z } from 'zod'
 import { http } from './api'
-import type { HttpClient } from './http'
+import type { CallOptions } from './http'
 
 export type ReviewRequestCreate = z.infer<typeof ReviewRequestCreateSchema>
 export type ReviewRequestCreated = z.infer<typeof ReviewRequestCreatedSchema>
@@ -17,8 +17,13 @@ export type ReviewRequestCreated = z.infer<typeof ReviewRequestCreatedSchema>
  * lost answer: a rating is once per reply stage, so sending it again is harmless — the API answers 409
  * ALREADY_RATED, which the page explains — but it is the person's tap that sends it.
  */
-export function ratePetition(petitionId: string, input: RatingCreate, client: HttpClient = http): Promise<Rating> {
+export function ratePetition(
+  petitionId: string,
+  input: RatingCreate,
+  { client = http, signal }: CallOptions = {},
+): Promise<Rating> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/petitions/${encodeURIComponent(petitionId)}/ratings`,
     body: input,
@@ -35,9 +40,10 @@ export function ratePetition(petitionId: string, input: RatingCreate, client: Ht
 export function requestReview(
   petitionId: string,
   input: ReviewRequestCreate,
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<ReviewRequestCreated> {
   return client.request({
+    signal,
     method: 'POST',
     path: `/api/v1/petitions/${encodeURIComponent(petitionId)}/review-requests`,
     body: input,

@@ -1,6 +1,6 @@
 import { type PublicStats, PublicStatsSchema } from '@xinfang/shared'
 import { http } from './api'
-import type { HttpClient } from './http'
+import type { CallOptions } from './http'
 
 /**
  * 阳光信访: the service's public figures, aggregates only, without signing in: `GET /api/v1/stats/public`. The range
@@ -8,7 +8,7 @@ import type { HttpClient } from './http'
  */
 export function fetchPublicStats(
   query: { from?: string; to?: string } = {},
-  client: HttpClient = http,
+  { client = http, signal }: CallOptions = {},
 ): Promise<PublicStats> {
-  return client.get('/api/v1/stats/public', PublicStatsSchema, query)
+  return client.get('/api/v1/stats/public', PublicStatsSchema, { query, signal })
 }

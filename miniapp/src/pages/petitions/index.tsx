@@ -12,8 +12,11 @@ import './index.scss'
 
 /** 我的信访: the way in to a new petition and to progress, then the citizen's own petitions, newest first. */
 export default function PetitionsPage() {
-  const petitions = useRemote(async () => ({ list: await listPetitions({ limit: 50 }), checkedAt: Date.now() }))
-  const unread = useRemote(async () => (await listMessages({ limit: 1 })).unreadCount)
+  const petitions = useRemote(async (signal) => ({
+    list: await listPetitions({ limit: 50 }, { signal }),
+    checkedAt: Date.now(),
+  }))
+  const unread = useRemote(async (signal) => (await listMessages({ limit: 1 }, { signal })).unreadCount)
 
   // A subscribe message opens this tab with the message and its petition (shared MESSAGE_PAGES): show that petition.
   useLoad((params: Record<string, string | undefined>) => {

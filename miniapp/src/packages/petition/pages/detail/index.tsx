@@ -4,7 +4,9 @@ import { ERROR_CODES, PETITION_KIND_LABELS, type PetitionDetail } from '@xinfang
 import { useEffect, useRef, useState } from 'react'
 import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
 import { useRemote } from '../../../../hooks/use-remote'
+import { useRequestSignal } from '../../../../hooks/use-request-signal'
 import { session } from '../../../../services/api'
+import { RequestAbortedError } from '../../../../services/http'
 import { fetchPetition, withdrawPetition } from '../../../../services/petitions'
 import { findReceipt } from '../../../../utils/petition-draft'
 import { formatFileSize } from '../../../../utils/petition-form'
@@ -32,9 +34,9 @@ export default function DetailPage() {
   const { params } = useRouter()
   const petitionId = paramOf(params, 'id')
   const isRatingAsked = paramOf(params, 'rate') === '1'
-  const detail = useRemote<LoadedDetail>(async () => {
+  const detail = useRemote<LoadedDetail>(async (signal) => {
     if (petitionId === undefined) throw new Error('没有指定信访事项')
-    return { petition: await fetchPetition(petitionId), checkedAt: Date.now() }
+    return { petition: await fetchPetition(petitionId, { signal }), checkedAt: Date.now() }
   })
 
   // Back from another page (or WeChat in the background): the staff may have acted meanwhile.
@@ -128,6 +130,7 @@ function PetitionView({
   }, [isRatingAsked])
 
   const pendingReview = pendingReviewOf(petition.status)
+  const signalOfPage = useRequestSignal()
 
   const withdraw = async () => {
     const answer = await Taro.showModal({
@@ -140,8 +143,9 @@ function PetitionView({
     setWithdrawing(true)
     setWithdrawError(undefined)
     try {
-      onWithdrawn(await withdrawPetition(petition.id))
+      onWithdrawn(await withdrawPetition(petition.id, { signal: signalOfPage() }))
     } catch (error) {
+      if (error instanceof RequestAbortedError) return
       const problem = problemFromError(error)
       setWithdrawError(
         problem.code === 'INVALID_TRANSITION'

@@ -39,9 +39,9 @@ const WEAPP_PLACEHOLDER: { placeholderClass?: string } =
 export default function ReviewPage() {
   const { params } = useRouter()
   const petitionId = paramOf(params, 'id')
-  const remote = useRemote<LoadedPetition>(async () => {
+  const remote = useRemote<LoadedPetition>(async (signal) => {
     if (petitionId === undefined) throw new Error('没有指定信访事项')
-    return { petition: await fetchPetition(petitionId), checkedAt: Date.now() }
+    return { petition: await fetchPetition(petitionId, { signal }), checkedAt: Date.now() }
   })
   const { state } = remote
 

@@ -15,6 +15,7 @@ import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../.
 import { type AttachmentItem, type PetitionFormModel, usePetitionForm } from '../../../../hooks/use-petition-form'
 import { useRemote } from '../../../../hooks/use-remote'
 import { CAN_CHOOSE_DOCUMENTS } from '../../../../services/files'
+import type { RequestSignal } from '../../../../services/http'
 import { fetchMe } from '../../../../services/identity'
 import { listCategories, listUnits } from '../../../../services/petitions'
 import {
@@ -37,8 +38,12 @@ interface SubmissionContext {
   units: Unit[]
 }
 
-async function loadSubmissionContext(): Promise<SubmissionContext> {
-  const [me, categories, units] = await Promise.all([fetchMe(), listCategories(), listUnits()])
+async function loadSubmissionContext(signal: RequestSignal): Promise<SubmissionContext> {
+  const [me, categories, units] = await Promise.all([
+    fetchMe({ signal }),
+    listCategories({ signal }),
+    listUnits({ signal }),
+  ])
   return {
     userId: me.id,
     isStaff: me.role !== 'citizen',

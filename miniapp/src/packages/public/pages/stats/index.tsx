@@ -24,7 +24,7 @@ import './index.scss'
  * plain views whose widths are the percentages, so the page needs no chart library in the package.
  */
 export default function PublicStatsPage() {
-  const remote = useRemote(async () => ({ stats: await fetchPublicStats(), checkedAt: Date.now() }))
+  const remote = useRemote(async (signal) => ({ stats: await fetchPublicStats({}, { signal }), checkedAt: Date.now() }))
   const { state } = remote
 
   return (

@@ -26,14 +26,14 @@ export default function BookPage() {
   const slotId = paramOf(params, 'slotId')
   const isWaitlist = paramOf(params, 'waitlist') === '1'
 
-  const remote = useRemote<BookPageData>(async () => {
+  const remote = useRemote<BookPageData>(async (signal) => {
     if (sessionId === undefined || slotId === undefined) throw missingParameterError()
     // Signing in happens here if it has not yet (fetchMe is authenticated). The petitions are only an optional
     // link: when they cannot be read, the form works without them.
     const [session, me, petitions] = await Promise.all([
-      fetchReception(sessionId),
-      fetchMe(),
-      listPetitions({ limit: 50 }).then(
+      fetchReception(sessionId, { signal }),
+      fetchMe({ signal }),
+      listPetitions({ limit: 50 }, { signal }).then(
         (list) => list.items,
         () => null,
       ),

@@ -26,9 +26,9 @@ import './index.scss'
 /** One booking (`?id=`): its status, the QR code and check-in code while it holds a seat, and 取消预约. */
 export default function BookingPage() {
   const id = paramOf(useRouter().params, 'id')
-  const remote = useRemote(async () => {
+  const remote = useRemote(async (signal) => {
     if (id === undefined) throw missingParameterError()
-    return { booking: await fetchBooking(id), now: Date.now() }
+    return { booking: await fetchBooking(id, { signal }), now: Date.now() }
   })
   // Staff may have confirmed, rejected or checked it in meanwhile.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))
@@ -61,7 +61,7 @@ interface BookingDetailProps {
 }
 
 function BookingDetail({ booking, now, justCancelled, onCancelled }: BookingDetailProps) {
-  const cancel = useBookingAction(() => cancelBooking(booking.id), onCancelled)
+  const cancel = useBookingAction((call) => cancelBooking(booking.id, call), onCancelled)
   const nextStep = bookingNextStep(booking)
   const note = cancellationNote(booking, now)
   const canCancel = isBookingCancellable(booking, now)

@@ -28,8 +28,11 @@ interface MyBookings {
 
 /** 我的预约: bookings still ahead (tap for the check-in code), places on waiting lists, and the rest. */
 export default function BookingsPage() {
-  const remote = useRemote<MyBookings>(async () => {
-    const [bookings, waitlist] = await Promise.all([listBookings({ limit: 50 }), listWaitlist({ limit: 50 })])
+  const remote = useRemote<MyBookings>(async (signal) => {
+    const [bookings, waitlist] = await Promise.all([
+      listBookings({ limit: 50 }, { signal }),
+      listWaitlist({ limit: 50 }, { signal }),
+    ])
     return { bookings: bookings.items, waitlist: waitlist.items, now: Date.now() }
   })
   // Back from a booking that was just cancelled, or a place on the waiting list that turned into a booking.
@@ -135,7 +138,7 @@ function BookingItem({ booking, now }: { booking: Booking; now: number }) {
 function WaitlistItem(props: { entry: WaitlistEntry; now: number; onLeft: (entry: WaitlistEntry) => void }) {
   const { entry, now } = props
   const view = describeWaitlistEntry(entry)
-  const leave = useBookingAction(() => leaveWaitlist(entry.id), props.onLeft)
+  const leave = useBookingAction((call) => leaveWaitlist(entry.id, call), props.onLeft)
   const isAsking = leave.state.status === 'confirming' || leave.state.status === 'running'
 
   return (

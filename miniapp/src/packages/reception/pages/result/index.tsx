@@ -25,10 +25,11 @@ export default function ResultPage() {
   const { params } = useRouter()
   const bookingId = paramOf(params, 'bookingId')
   const entryId = paramOf(params, 'entryId')
-  const remote = useRemote<ResultData>(async () => {
-    if (bookingId !== undefined) return { kind: 'booking', booking: await fetchBooking(bookingId), now: Date.now() }
+  const remote = useRemote<ResultData>(async (signal) => {
+    if (bookingId !== undefined)
+      return { kind: 'booking', booking: await fetchBooking(bookingId, { signal }), now: Date.now() }
     if (entryId === undefined) throw missingParameterError()
-    const list = await listWaitlist({ limit: 50 })
+    const list = await listWaitlist({ limit: 50 }, { signal })
     const entry = list.items.find((item) => item.id === entryId)
     if (entry === undefined) throw missingParameterError()
     return { kind: 'waitlist', entry, now: Date.now() }

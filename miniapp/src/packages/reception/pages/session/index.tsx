@@ -17,9 +17,9 @@ import './index.scss'
 /** One reception session: who, when, where, what about, and its slots with 预约 / 加入候补. */
 export default function SessionPage() {
   const id = paramOf(useRouter().params, 'id')
-  const remote = useRemote(async () => {
+  const remote = useRemote(async (signal) => {
     if (id === undefined) throw missingParameterError()
-    return { session: await fetchReception(id), checkedAt: Date.now() }
+    return { session: await fetchReception(id, { signal }), checkedAt: Date.now() }
   })
   // Back from the form or from 我的预约: the seats may have changed, the person's own booking among them.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))

@@ -51,12 +51,35 @@ export type ReceptionListQuery = z.infer<typeof ReceptionListQuerySchema>
 /** `:id` of a session, booking or waiting-list entry. */
 export const ReceptionIdParamsSchema = z.object({ id: IdSchema })
 
-/** Whether a session takes bookings at `now`: the window opens N days before and closes M hours before. */
+/** Where `now` falls in a session's booking window: before it opens, inside it, or after it closed. */
+export type BookingWindowPhase = 'not_yet_open' | 'open' | 'closed'
+
+/**
+ * The booking window (预约时间), the one rule for it: it opens N days before the session, at `opensAt` itself, and
+ * closes M hours before, at `closesAt`, which is already outside it. Times in epoch milliseconds. The API's seat
+ * guard (`takeSeats`) says the same in SQL and is tested against this function at both edges.
+ */
+export function bookingWindowPhase(window: { opensAt: number; closesAt: number }, now: number): BookingWindowPhase {
+  if (now < window.opensAt) return 'not_yet_open'
+  if (now < window.closesAt) return 'open'
+  return 'closed'
+}
+
+/** bookingWindowPhase of a session as the API sends it (ISO times). */
+export function bookingWindowPhaseOf(
+  session: Pick<ReceptionSession, 'bookingOpensAt' | 'bookingClosesAt'>,
+  now: number,
+): BookingWindowPhase {
+  const window = { opensAt: Date.parse(session.bookingOpensAt), closesAt: Date.parse(session.bookingClosesAt) }
+  return bookingWindowPhase(window, now)
+}
+
+/** Whether a session takes bookings at `now`. */
 export function isBookingOpen(
   session: Pick<ReceptionSession, 'bookingOpensAt' | 'bookingClosesAt'>,
   now: number,
 ): boolean {
-  return Date.parse(session.bookingOpensAt) <= now && now < Date.parse(session.bookingClosesAt)
+  return bookingWindowPhaseOf(session, now) === 'open'
 }
 
 export function remainingSeats(session: Pick<ReceptionSession, 'slots'>): number {

@@ -1,4 +1,4 @@
-import { isBookingOpen, type ReceptionSession, remainingSeats, SHANGHAI_OFFSET_MS } from '@xinfang/shared'
+import { bookingWindowPhaseOf, type ReceptionSession, remainingSeats, SHANGHAI_OFFSET_MS } from '@xinfang/shared'
 
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const
 
@@ -74,8 +74,8 @@ export function bookingStateOf(
   session: Pick<ReceptionSession, 'bookingOpensAt' | 'bookingClosesAt'>,
   now: number,
 ): BookingState {
-  if (isBookingOpen(session, now)) return 'open'
-  return now < Date.parse(session.bookingOpensAt) ? 'not_open_yet' : 'closed'
+  const phase = bookingWindowPhaseOf(session, now)
+  return phase === 'not_yet_open' ? 'not_open_yet' : phase
 }
 
 /** The sentence under the booking state: when the window opens or closes, so nobody has to guess. */

@@ -1,5 +1,6 @@
 import {
   addCalendarDays,
+  bookingWindowPhaseOf,
   isBookingOpen,
   type ReceptionSession,
   type ReceptionSlot,
@@ -82,11 +83,12 @@ export function bookingUnavailableReason(
   now: number,
 ): string | undefined {
   if (session.status === 'cancelled') return '本场接访已取消，请选择其他场次。'
-  if (now < Date.parse(session.bookingOpensAt)) {
-    return `本场接访将于 ${formatShanghaiDateTime(session.bookingOpensAt, now)} 开放预约，请届时再来。`
+  switch (bookingWindowPhaseOf(session, now)) {
+    case 'not_yet_open':
+      return `本场接访将于 ${formatShanghaiDateTime(session.bookingOpensAt, now)} 开放预约，请届时再来。`
+    case 'closed':
+      return '本场接访已截止预约，请选择其他场次。'
+    case 'open':
+      return undefined
   }
-  if (now >= Date.parse(session.bookingClosesAt)) {
-    return '本场接访已截止预约，请选择其他场次。'
-  }
-  return undefined
 }

@@ -1,3 +1,4 @@
+import { type BookingWindowPhase, bookingWindowPhase } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import { petitions, receptionSlots } from '../../db/schema'
 import { AppError } from '../app-error'
@@ -34,6 +35,22 @@ export async function loadTarget(
   return { owners, slot }
 }
 
+/** The booking window of a session row (shared `bookingWindowPhase`, the one rule for it). */
+export function bookingWindowOf(
+  session: Pick<SessionRow, 'bookingOpensAt' | 'bookingClosesAt'>,
+  now: number,
+): BookingWindowPhase {
+  return bookingWindowPhase({ opensAt: session.bookingOpensAt, closesAt: session.bookingClosesAt }, now)
+}
+
+/** Whether a session row takes bookings (and promotions from its waiting list) at `now`. */
+export function isTakingBookings(
+  session: Pick<SessionRow, 'status' | 'bookingOpensAt' | 'bookingClosesAt'>,
+  now: number,
+): boolean {
+  return session.status === 'published' && bookingWindowOf(session, now) === 'open'
+}
+
 /** Why seats could not be taken: the session is not open for booking, or the slot has too few seats left. */
 export function whyNoSeats(
   session: Pick<SessionRow, 'status' | 'bookingOpensAt' | 'bookingClosesAt'>,
@@ -42,8 +59,9 @@ export function whyNoSeats(
   now: number,
 ): AppError {
   if (session.status === 'cancelled') return new AppError('BOOKING_CLOSED', { detail: '本场接访已取消' })
-  if (now < session.bookingOpensAt) return new AppError('BOOKING_CLOSED', { detail: '本场接访尚未开放预约' })
-  if (now >= session.bookingClosesAt) return new AppError('BOOKING_CLOSED', { detail: '本场接访已截止预约' })
+  const phase = bookingWindowOf(session, now)
+  if (phase === 'not_yet_open') return new AppError('BOOKING_CLOSED', { detail: '本场接访尚未开放预约' })
+  if (phase === 'closed') return new AppError('BOOKING_CLOSED', { detail: '本场接访已截止预约' })
   const remaining = slot.capacity - slot.booked
   return new AppError('SLOT_FULL', {
     detail:

@@ -19,6 +19,7 @@ import type { Keyring } from '../privacy/keyring'
 import { sendBookingNotice } from './booking-notices'
 import {
   bookingExists,
+  isTakingBookings,
   isUniqueViolation,
   loadTarget,
   requireOwnPetition,
@@ -179,7 +180,7 @@ async function refuseEarly(
   }
   if (capacity === null || booked === null) throw slotNotInSession()
   if (facts.has_booking) throw bookingExists()
-  const isOpen = status === 'published' && bookingOpensAt <= now && now < bookingClosesAt
+  const isOpen = isTakingBookings({ status, bookingOpensAt, bookingClosesAt }, now)
   if (!isOpen || booked + body.attendees > capacity) {
     throw whyNoSeats({ status, bookingOpensAt, bookingClosesAt }, { capacity, booked }, body.attendees, now)
   }

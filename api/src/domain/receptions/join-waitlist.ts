@@ -7,7 +7,7 @@ import { type IdempotentResponse, runIdempotently } from '../idempotency'
 import { requireProfile } from '../identity/citizen-profile'
 import { encryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
-import { bookingExists, isUniqueViolation, loadTarget, requireOwnPetition } from './booking-rules'
+import { bookingExists, bookingWindowOf, isUniqueViolation, loadTarget, requireOwnPetition } from './booking-rules'
 import { requireBookingAllowed } from './booking-suspension'
 import { activeBookingOf } from './booking-view'
 import { waitlistMatterAad } from './promote-from-waitlist'
@@ -45,7 +45,7 @@ export async function joinWaitlist(
     const { owners, slot } = await loadTarget(tx, sessionId, body.slotId)
     const { session } = owners
     if (session.status !== 'published') throw new AppError('BOOKING_CLOSED', { detail: '本场接访已取消' })
-    if (now < session.bookingOpensAt || now >= session.bookingClosesAt) {
+    if (bookingWindowOf(session, now) !== 'open') {
       throw new AppError('BOOKING_CLOSED', { detail: '不在本场接访的预约时间内，无法候补' })
     }
     if (await activeBookingOf(tx, citizenId, sessionId)) throw bookingExists()

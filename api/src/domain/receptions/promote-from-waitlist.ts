@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids'
 import { decryptField, encryptField, fieldAad } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
 import { sendBookingNotice } from './booking-notices'
+import { isTakingBookings } from './booking-rules'
 import { findBookingSuspension } from './booking-suspension'
 import { activeBookingOf, bookingMatterAad } from './booking-view'
 import { checkInCodeFor } from './check-in-code'
@@ -35,7 +36,7 @@ export async function promoteFromWaitlist(
     const owners = await findSession(tx, slot.sessionId)
     if (!owners) return promoted
     const { session } = owners
-    const isOpen = session.status === 'published' && session.bookingOpensAt <= now && now < session.bookingClosesAt
+    const isOpen = isTakingBookings(session, now)
     const free = slot.capacity - slot.booked
     if (!isOpen || free <= 0) return promoted
 

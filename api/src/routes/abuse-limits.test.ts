@@ -146,6 +146,11 @@ test('with TRUST_PROXY=2 the address two hops from the right is the caller, read
     headers: { forwarded: 'for=192.0.2.200, for=198.51.100.1, for=10.0.0.9' },
   })
   expect(sameCaller.status).toBe(429)
+  const anotherCaller = await track(app, 'XF-2026-999999', wrongCode(1), {
+    from: '10.0.0.3',
+    headers: { forwarded: 'for=198.51.100.1, for=198.51.100.2, for=10.0.0.2' },
+  })
+  expect(anotherCaller.status).toBe(404)
 })
 
 test('IPv6 callers are keyed by their /64 and IPv4-mapped addresses as IPv4', () => {

@@ -156,11 +156,13 @@ async function answerOf(response: Response) {
 }
 
 test('an unknown username and a real one are answered alike, attempt after attempt', async () => {
+  // A caller who has already tried many invented names, then probes a real and an unknown one in turn.
+  for (let i = 0; i < 20; i++) expect((await signIn(`invented-${i}`, 'x', '198.51.100.1')).status).toBe(401)
   const known: unknown[] = []
   const unknown: unknown[] = []
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 6; i++) {
     known.push(await answerOf(await signIn('demo-intake', `guess-${i}`, '198.51.100.1')))
-    unknown.push(await answerOf(await signIn('no-such-clerk', `guess-${i}`, '198.51.100.2')))
+    unknown.push(await answerOf(await signIn('no-such-clerk', `guess-${i}`, '198.51.100.1')))
   }
   expect(unknown).toEqual(known)
   expect(known[0]).toMatchObject({ status: 401 })

@@ -16,6 +16,7 @@ import { ConfigError, loadConfig } from './env'
 import { problemOf, problemResponse } from './http/problem'
 import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
+import { createMemoryLimitStore } from './lib/rate-limit'
 import { prepareDatabase } from './prepare'
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       wechat,
       attachments: createLocalAttachmentStorage(join(config.dataDir, 'attachments')),
       deadlines,
+      limits: createMemoryLimitStore(),
       now: Date.now,
       afterCommit,
     },

@@ -36,6 +36,11 @@ const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * How many reverse proxies in front of the API append the caller's address to `X-Forwarded-For` / `Forwarded`;
+   * 0 reads the socket only (docs/decisions/015-abuse-limits.md).
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
   XINFANG_SEED: booleanFromString.optional(),
   WECHAT_APPID: z.string().min(1).optional(),
   WECHAT_SECRET: z.string().min(1).optional(),
@@ -72,6 +77,8 @@ export type Config = {
   corsOrigins: string[]
   bodyLimitBytes: number
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Reverse-proxy hops whose forwarded address is believed, for abuse limits. */
+  trustProxy: number
   /** Whether demo data is seeded on start: on by default in demo mode, never in production. */
   seedDemoData: boolean
   wechat: { appId: string; secret: string; baseUrl: string; templates: SubscribeTemplateIds }
@@ -143,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
     seedDemoData: env.XINFANG_MODE === 'demo' && (env.XINFANG_SEED ?? true),
     // Demo mode talks to a WeChat that will refuse these placeholders; demo login does not need WeChat at all.
     wechat: {

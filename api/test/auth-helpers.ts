@@ -17,16 +17,25 @@ export const VALID_PROFILE = {
 export async function json(
   context: TestContext,
   path: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
+  init: { method?: string; body?: unknown; token?: string; from?: string; headers?: Record<string, string> } = {},
 ) {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...init.headers }
   if (init.body !== undefined) headers['content-type'] = 'application/json'
   if (init.token) headers.authorization = `Bearer ${init.token}`
-  return context.app.request(path, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers,
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  })
+  return context.app.request(
+    path,
+    {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    },
+    init.from === undefined ? undefined : fromAddress(init.from),
+  )
+}
+
+/** The runtime environment of a request whose socket peer is `address`, as the Node adapter passes it. */
+export function fromAddress(address: string) {
+  return { incoming: { socket: { remoteAddress: address } } }
 }
 
 export async function demoLogin(context: TestContext, name?: string) {

@@ -10,6 +10,7 @@ import { createDeadlinePolicy, type DeadlinePolicy, loadHolidayCalendar } from '
 import { type Config, loadConfig } from '../src/env'
 import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
+import { createMemoryLimitStore, type LimitStore } from '../src/lib/rate-limit'
 import { FIXED_NOW } from './fixed-clock'
 
 export interface TestContext {
@@ -21,6 +22,8 @@ export interface TestContext {
   /** Structured log lines the app wrote, parsed. */
   logs: Record<string, unknown>[]
   dataDir: string
+  /** The app's abuse-limit counters. */
+  limits: LimitStore
   /** Moves the app's clock. */
   setNow(epochMs: number): void
   close(): void
@@ -32,7 +35,7 @@ export interface TestContext {
  */
 export function createTestContext(
   env: Record<string, string> = {},
-  options: { wechat?: WeChatClient } = {},
+  options: { wechat?: WeChatClient; limits?: LimitStore } = {},
 ): TestContext {
   const dataDir = mkdtempSync(join(tmpdir(), 'xinfang-test-'))
   const path = join(dataDir, 'xinfang.db')
@@ -53,7 +56,8 @@ export function createTestContext(
   const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
-  const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, now: clock })
+  const limits = options.limits ?? createMemoryLimitStore()
+  const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, limits, now: clock })
   return {
     app,
     database,
@@ -62,6 +66,7 @@ export function createTestContext(
     deadlines,
     logs,
     dataDir,
+    limits,
     setNow: (epochMs) => {
       now = epochMs
     },

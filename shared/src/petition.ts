@@ -156,6 +156,14 @@ export const PetitionDetailSchema = PetitionSummarySchema.extend({
 })
 export type PetitionDetail = z.infer<typeof PetitionDetailSchema>
 
+/**
+ * The query code (查询码) that, with the sequential tracking number, opens `/track` without login. Unambiguous
+ * characters for codes people read aloud or type (no 0/O, 1/I/L): 31^8 ≈ 8.5 × 10^11 codes, ≈ 39.6 bits, which is
+ * what makes guessing one infeasible under the API's failure limits (docs/decisions/015-abuse-limits.md).
+ */
+export const QUERY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+export const QUERY_CODE_LENGTH = 8
+
 export const TrackQuerySchema = z.object({
   trackingNo: z
     .string()
@@ -166,7 +174,7 @@ export const TrackQuerySchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z0-9]{8}$/, '查询码为 8 位字母或数字'),
+    .regex(new RegExp(`^[A-Z0-9]{${QUERY_CODE_LENGTH}}$`), `查询码为 ${QUERY_CODE_LENGTH} 位字母或数字`),
 })
 
 /** `/track`: progress without login, and without any personal data — not even the citizen's own title. */

@@ -85,7 +85,8 @@ export const StaffNoticeSchema = z.object({
   at: DateTimeSchema,
   kind: z.string(),
   text: z.string(),
-  petitionId: IdSchema,
+  /** The petition a notice is about; null for one about an account (a sign-in attack). */
+  petitionId: IdSchema.nullable(),
 })
 export const StaffNoticeListSchema = z.object({ items: z.array(StaffNoticeSchema) })
 

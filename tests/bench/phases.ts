@@ -1,3 +1,4 @@
+import { ABUSE_LIMITS } from '@xinfang/api/lib/rate-limit'
 import {
   type Category,
   PetitionCreatedSchema,
@@ -202,9 +203,12 @@ export interface TrackSample {
   queryCode: string
 }
 
-/** The limits of `GET /track` (api/src/routes/petitions.ts): per tracking number and per caller address. */
-export const TRACK_LIMIT_PER_NUMBER = 10
-export const TRACK_LIMIT_PER_ADDRESS = 30
+/**
+ * The limits of `GET /track` (docs/decisions/015-abuse-limits.md): failed lookups per tracking number and per caller
+ * address. Right pairs are never counted; the contender below still spreads its lookups as citizens do.
+ */
+export const TRACK_LIMIT_PER_NUMBER = ABUSE_LIMITS.trackFailuresByNumber.bound
+export const TRACK_LIMIT_PER_ADDRESS = ABUSE_LIMITS.trackFailuresByAddress.bound
 
 /** The i-th loopback source address: 127.a.b.c with a, b, c in 1…254. */
 export function loopbackAddress(i: number): string {
@@ -213,6 +217,9 @@ export function loopbackAddress(i: number): string {
   const c = 1 + (i % 254)
   return `127.${a}.${b}.${c}`
 }
+
+/** A query code of the right shape that is never issued (the alphabet has no 0 and no 1). */
+const NEVER_ISSUED_CODE = '01010101'
 
 export interface TrackContender extends Contender {
   usage(): { trackingNumbers: number; addresses: number }
@@ -267,8 +274,9 @@ export interface LimiterProbe {
 }
 
 /**
- * What one caller sees: 45 lookups of different numbers from a single address, and 12 lookups of one number
- * from different addresses. A load generator on one address would measure mostly 429s.
+ * What guessers see: wrong query codes for different numbers from a single address, and wrong codes for one number
+ * from different addresses, then that number's right code. Right pairs are never counted, so a load generator on
+ * one address measures the lookup, not the limiter.
  */
 export async function probeTrackLimiter(
   baseUrl: string,
@@ -285,7 +293,7 @@ export async function probeTrackLimiter(
       return sample
         ? {
             method: 'GET',
-            path: `/api/v1/track?trackingNo=${encodeURIComponent(sample.trackingNo)}&queryCode=${sample.queryCode}`,
+            path: `/api/v1/track?trackingNo=${encodeURIComponent(sample.trackingNo)}&queryCode=${NEVER_ISSUED_CODE}`,
             localAddress: loopbackAddress(firstAddress),
           }
         : null
@@ -296,12 +304,13 @@ export async function probeTrackLimiter(
     baseUrl,
     concurrency: 1,
     durationMs: 10_000,
-    maxRequests: TRACK_LIMIT_PER_NUMBER + 2,
+    maxRequests: TRACK_LIMIT_PER_NUMBER + 3,
     next: (_worker, sequence) =>
       number
         ? {
             method: 'GET',
-            path: `/api/v1/track?trackingNo=${encodeURIComponent(number.trackingNo)}&queryCode=${number.queryCode}`,
+            // Wrong codes past the number's bound, then its right code, which is still answered.
+            path: `/api/v1/track?trackingNo=${encodeURIComponent(number.trackingNo)}&queryCode=${sequence < TRACK_LIMIT_PER_NUMBER + 2 ? NEVER_ISSUED_CODE : number.queryCode}`,
             localAddress: loopbackAddress(firstAddress + 1 + sequence),
           }
         : null,

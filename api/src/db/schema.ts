@@ -160,17 +160,14 @@ export const refreshTokens = sqliteTable(
     status: text('status', { enum: ['active', 'retired', 'revoked'] }).notNull(),
     expiresAt: integer('expires_at').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** When the family was revoked: access tokens of families revoked recently are refused (auth/revoked-families.ts). */
+    revokedAt: integer('revoked_at'),
   },
-  (table) => [index('refresh_tokens_family_idx').on(table.familyId, table.status)],
+  (table) => [
+    index('refresh_tokens_family_idx').on(table.familyId, table.status),
+    index('refresh_tokens_revoked_idx').on(table.revokedAt).where(sql`${table.revokedAt} IS NOT NULL`),
+  ],
 )
-
-/** Failed staff logins, for throttling: counted per account so that two API processes agree. */
-export const staffLoginThrottle = sqliteTable('staff_login_throttle', {
-  username: text('username').primaryKey(),
-  failures: integer('failures').notNull(),
-  windowStartedAt: integer('window_started_at').notNull(),
-  lockedUntil: integer('locked_until'),
-})
 
 /**
  * Append-only, hash-chained audit log: staff reads of unmasked personal data and every state change. Each entry's
@@ -507,7 +504,7 @@ export const subscriptionCredits = sqliteTable(
   ],
 )
 
-/** Notices for staff: the overdue sweep tells supervisors what slipped. */
+/** Notices for staff: the overdue sweep tells supervisors what slipped, sign-in guarding which account is attacked. */
 export const staffNotices = sqliteTable(
   'staff_notices',
   {
@@ -515,9 +512,8 @@ export const staffNotices = sqliteTable(
     /** Every supervisor sees notices of the role; `unit_id` narrows one to a unit when set. */
     role: text('role', { enum: ['intake', 'handler', 'supervisor', 'leader', 'admin'] }).notNull(),
     unitId: text('unit_id'),
-    petitionId: text('petition_id')
-      .notNull()
-      .references(() => petitions.id),
+    /** The petition the notice is about; null for a notice about an account. */
+    petitionId: text('petition_id').references(() => petitions.id),
     at: integer('at').notNull(),
     kind: text('kind').notNull(),
     text: text('text').notNull(),

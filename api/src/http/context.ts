@@ -6,6 +6,7 @@ import type { DeadlinePolicy } from '../domain/workflow/deadline-policy'
 import type { Config } from '../env'
 import type { WeChatClient } from '../integrations/wechat'
 import type { Logger } from '../lib/log'
+import type { LimitStore } from '../lib/rate-limit'
 
 /** Everything the app needs from the outside world; the Node and edge entries build it, tests build their own. */
 export interface AppDeps {
@@ -16,6 +17,11 @@ export interface AppDeps {
   attachments: AttachmentStorage
   deadlines: DeadlinePolicy
   wechat: WeChatClient
+  /**
+   * Where every abuse limit keeps its counters (docs/decisions/015-abuse-limits.md): in this process's memory,
+   * or a store shared by every instance.
+   */
+  limits: LimitStore
   /**
    * Called after an acknowledged write has committed and before the answer is sent; crash tests use it to die
    * exactly there. A no-op unless configured.

@@ -1,6 +1,7 @@
 import { STAFF_ROLE_LABELS, type StaffRole } from '@xinfang/shared'
 import type { Context } from 'hono'
 import { AppError } from '../domain/app-error'
+import { isFamilyRevoked } from '../domain/auth/revoked-families'
 import { citizenExists, loadStaffStanding } from '../domain/auth/staff-standing'
 import { type Principal, verifyAccessToken } from '../domain/auth/tokens'
 import type { AppDeps, AppEnv } from './context'
@@ -25,7 +26,8 @@ export function policyKey(policy: Policy): string {
 function bearerOf(c: Context<AppEnv>): string | null {
   const header = c.req.header('authorization')
   if (!header) return null
-  const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(header.trim())
+  // The scheme is case-insensitive and may be followed by more than one space (RFC 9110 §11.1, §11.4).
+  const match = /^Bearer +([A-Za-z0-9_.-]{1,4096})$/i.exec(header.trim())
   if (!match?.[1]) throw new AppError('UNAUTHENTICATED', { detail: 'Authorization 请求头格式应为 Bearer <token>' })
   return match[1]
 }
@@ -33,7 +35,8 @@ function bearerOf(c: Context<AppEnv>): string | null {
 /**
  * Authenticates the caller as the policy requires and stores the principal on the context. A staff token is
  * checked against the account on every request (cached briefly), so a deactivated or transferred official loses
- * access within a minute even though their token has not expired.
+ * access within a minute even though their token has not expired; every token is checked against the families
+ * revoked in the last quarter hour, so a logout ends its access tokens on every instance within 30 seconds.
  */
 export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<AppEnv>): Promise<void> {
   if (policy === 'public') return
@@ -55,6 +58,10 @@ export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<Ap
     throw new AppError('UNAUTHENTICATED')
   }
 
+  // After verification, remembered or fresh: a logout or a detected theft ends the family's access tokens too.
+  if (await isFamilyRevoked(deps, principal.familyId)) {
+    throw new AppError('UNAUTHENTICATED', { detail: '登录已失效，请重新登录' })
+  }
   if (principal.kind === 'citizen' && !(await citizenExists(deps, principal.id))) {
     throw new AppError('UNAUTHENTICATED', { detail: '账号不存在，请重新登录' })
   }

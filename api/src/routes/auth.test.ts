@@ -1,12 +1,24 @@
-import { AuthResultSchema, ProblemSchema } from '@xinfang/shared'
+import { AuthResultSchema, ProblemSchema, StaffNoticeListSchema } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
+import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest'
-import { demoLogin, json, staffLogin } from '../../test/auth-helpers'
+import { createStaff, demoLogin, json, staffLogin } from '../../test/auth-helpers'
 import { type FakeWeChat, startFakeWeChat } from '../../test/fake-wechat-server'
 import { FIXED_NOW } from '../../test/fixed-clock'
 import { createTestContext, type TestContext } from '../../test/test-app'
-import { staffAccounts, units } from '../db/schema'
+import { refreshTokens, staffAccounts, units } from '../db/schema'
+import { REVOKED_FAMILIES_TTL_MS } from '../domain/auth/revoked-families'
+import { SIGN_IN_ATTACK_NOTICE_KIND } from '../domain/auth/sign-in-staff'
 import { STAFF_STANDING_TTL_MS } from '../domain/auth/staff-standing'
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  ACCESS_TOKEN_TYPE,
+  AUDIENCES,
+  TOKEN_ALGORITHM,
+  TOKEN_ISSUER,
+} from '../domain/auth/tokens'
+import { sha256Base64Url } from '../lib/digest'
+import { ABUSE_LIMITS } from '../lib/rate-limit'
 
 const APP_ID = 'wx-test-appid'
 const SECRET = 'wx-test-secret'
@@ -134,29 +146,95 @@ test('staff sign in with their password and see their role and unit', async () =
   expect(me).toMatchObject({ role: 'handler', unit: { name: '江城市人力资源和社会保障局' } })
 })
 
-test('five wrong passwords lock the account, even against the right password, until the lock expires', async () => {
-  for (let i = 0; i < 5; i++) {
-    const wrong = await json(context, '/api/v1/auth/staff', {
-      body: { username: 'demo-intake', password: `guess-${i}` },
-    })
-    expect(wrong.status).toBe(401)
+const signIn = (username: string, password: string, from: string) =>
+  json(context, '/api/v1/auth/staff', { body: { username, password }, from })
+
+/** Status, Retry-After and body of an answer, without the request id that differs on every answer. */
+async function answerOf(response: Response) {
+  const { requestId: _requestId, ...problem } = ProblemSchema.parse(await response.json())
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), problem }
+}
+
+test('an unknown username and a real one are answered alike, attempt after attempt', async () => {
+  // A caller who has already tried many invented names, then probes a real and an unknown one in turn.
+  for (let i = 0; i < 20; i++) expect((await signIn(`invented-${i}`, 'x', '198.51.100.1')).status).toBe(401)
+  const known: unknown[] = []
+  const unknown: unknown[] = []
+  for (let i = 0; i < 6; i++) {
+    known.push(await answerOf(await signIn('demo-intake', `guess-${i}`, '198.51.100.1')))
+    unknown.push(await answerOf(await signIn('no-such-clerk', `guess-${i}`, '198.51.100.1')))
   }
-  const locked = await json(context, '/api/v1/auth/staff', {
-    body: { username: 'demo-intake', password: 'xinfang-demo' },
-  })
-  expect(locked.status).toBe(429)
-  expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
-  context.setNow(FIXED_NOW + 16 * 60 * 1000)
-  expect(
-    (await json(context, '/api/v1/auth/staff', { body: { username: 'demo-intake', password: 'xinfang-demo' } })).status,
-  ).toBe(200)
+  expect(unknown).toEqual(known)
+  expect(known[0]).toMatchObject({ status: 401 })
+  expect(known.at(-1)).toMatchObject({ status: 429 })
 })
 
-test('an unknown username gets the same answer as a wrong password', async () => {
-  const unknown = await json(context, '/api/v1/auth/staff', { body: { username: 'nobody', password: 'x' } })
-  const wrong = await json(context, '/api/v1/auth/staff', { body: { username: 'demo-admin', password: 'x' } })
-  expect(unknown.status).toBe(401)
-  expect(ProblemSchema.parse(await unknown.json()).detail).toBe(ProblemSchema.parse(await wrong.json()).detail)
+test('a guesser is held back while the owner still signs in from another address', async () => {
+  await createStaff(context, 'guarded-clerk', 'intake', 'city-xfj')
+  for (let i = 0; i < 5; i++) expect((await signIn('guarded-clerk', `guess-${i}`, '198.51.100.1')).status).toBe(401)
+  const held = await signIn('guarded-clerk', 'test-password', '198.51.100.1')
+  expect(held.status).toBe(429)
+  expect(await problemCode(held)).toBe('RATE_LIMITED')
+  const owner = await signIn('guarded-clerk', 'test-password', '203.0.113.9')
+  expect(owner.status).toBe(200)
+})
+
+test('each failure after the free ones makes the wait the guesser is told longer', async () => {
+  await createStaff(context, 'patient-clerk', 'intake', 'city-xfj')
+  for (let i = 0; i < 5; i++) await signIn('patient-clerk', `guess-${i}`, '198.51.100.1')
+  const waits: number[] = []
+  let now = FIXED_NOW
+  for (let round = 0; round < 3; round++) {
+    const refused = await signIn('patient-clerk', 'another-guess', '198.51.100.1')
+    expect(refused.status).toBe(429)
+    const wait = Number(refused.headers.get('retry-after'))
+    waits.push(wait)
+    now += wait * 1000
+    context.setNow(now)
+    expect((await signIn('patient-clerk', `late-guess-${round}`, '198.51.100.1')).status).toBe(401)
+  }
+  expect(waits[0]).toBeGreaterThan(0)
+  expect(waits[1]).toBeGreaterThan(waits[0] ?? 0)
+  expect(waits[2]).toBeGreaterThan(waits[1] ?? 0)
+})
+
+test('the right password after a wait signs in and starts the count afresh', async () => {
+  await createStaff(context, 'forgetful-clerk', 'intake', 'city-xfj')
+  for (let i = 0; i < 5; i++) await signIn('forgetful-clerk', `guess-${i}`, '198.51.100.1')
+  context.setNow(FIXED_NOW + ABUSE_LIMITS.staffSignInByAccountAndAddress.baseMs)
+  expect((await signIn('forgetful-clerk', 'test-password', '198.51.100.1')).status).toBe(200)
+  for (let i = 0; i < 4; i++) expect((await signIn('forgetful-clerk', `again-${i}`, '198.51.100.1')).status).toBe(401)
+})
+
+test('supervisors are told once that an account is being guessed at from many addresses', async () => {
+  await createStaff(context, 'targeted-clerk', 'intake', 'city-xfj')
+  const supervisor = await staffLogin(context, 'demo-supervisor')
+  for (let i = 0; i < 3 * ABUSE_LIMITS.staffSignInFailuresByAccount.bound; i++) {
+    expect((await signIn('targeted-clerk', `guess-${i}`, `198.51.100.${i}`)).status).toBe(401)
+  }
+  const notices = StaffNoticeListSchema.parse(
+    await (await json(context, '/api/v1/staff/notices', { token: supervisor.accessToken })).json(),
+  )
+  const alerts = notices.items.filter((notice) => notice.kind === SIGN_IN_ATTACK_NOTICE_KIND)
+  expect(alerts).toHaveLength(1)
+  expect(alerts[0]?.text).toContain('targeted-clerk')
+  expect(alerts[0]?.petitionId).toBeNull()
+  // The account was never locked.
+  expect((await signIn('targeted-clerk', 'test-password', '203.0.113.9')).status).toBe(200)
+})
+
+test('one address cannot keep the server hashing by cycling through usernames', async () => {
+  const { bound } = ABUSE_LIMITS.staffSignInFailuresByAddress
+  const { free } = ABUSE_LIMITS.staffSignInByAccountAndAddress
+  const usernames = Array.from({ length: Math.ceil(bound / free) }, (_, i) => `cycled-clerk-${i}`)
+  for (const username of usernames) await createStaff(context, username, 'intake', 'city-xfj')
+  for (let i = 0; i < bound; i++) {
+    const username = usernames[Math.floor(i / free)] ?? ''
+    expect((await signIn(username, `guess-${i}`, '198.51.100.1')).status).toBe(401)
+  }
+  const refused = await signIn('cycled-clerk-0', 'test-password', '198.51.100.1')
+  expect(refused.status).toBe(429)
+  expect((await signIn('cycled-clerk-0', 'test-password', '198.51.100.2')).status).toBe(200)
 })
 
 test('a deactivated staff member loses access within 60 seconds, token or not', async () => {
@@ -182,6 +260,82 @@ test('a staff member moved to another unit loses the old unit’s access within 
   )
   context.setNow(FIXED_NOW + STAFF_STANDING_TTL_MS + 1)
   expect((await json(context, '/api/v1/me', { token: auth.accessToken })).status).toBe(401)
+})
+
+test('after logout the access token of that login is refused at once', async () => {
+  const login = await demoLogin(context, 'leaving-now')
+  expect((await json(context, '/api/v1/me', { token: login.accessToken })).status).toBe(200)
+  expect((await json(context, '/api/v1/auth/logout', { body: { refreshToken: login.refreshToken } })).status).toBe(204)
+  const after = await json(context, '/api/v1/me', { token: login.accessToken })
+  expect(after.status).toBe(401)
+  expect(await problemCode(after)).toBe('UNAUTHENTICATED')
+})
+
+test('a family revoked by another instance stops its access tokens here within 30 seconds', async () => {
+  const login = await demoLogin(context, 'revoked-elsewhere')
+  // Verified once, so the token is remembered: the revocation must reach remembered tokens too.
+  expect((await json(context, '/api/v1/me', { token: login.accessToken })).status).toBe(200)
+  // Another instance logs the family out: only the shared database changes.
+  await context.database.write((tx) =>
+    tx
+      .update(refreshTokens)
+      .set({ status: 'revoked', revokedAt: FIXED_NOW })
+      .where(eq(refreshTokens.tokenHash, sha256Base64Url(login.refreshToken))),
+  )
+  expect(REVOKED_FAMILIES_TTL_MS).toBeLessThanOrEqual(30_000)
+  context.setNow(FIXED_NOW + REVOKED_FAMILIES_TTL_MS)
+  expect((await json(context, '/api/v1/me', { token: login.accessToken })).status).toBe(401)
+})
+
+test('reusing a spent refresh token revokes the access tokens of its family too', async () => {
+  const login = await demoLogin(context, 'robbed')
+  const rotated = AuthResultSchema.parse(
+    await (await json(context, '/api/v1/auth/refresh', { body: { refreshToken: login.refreshToken } })).json(),
+  )
+  expect((await json(context, '/api/v1/auth/refresh', { body: { refreshToken: login.refreshToken } })).status).toBe(401)
+  expect((await json(context, '/api/v1/me', { token: rotated.accessToken })).status).toBe(401)
+})
+
+test('the Bearer scheme is matched without regard to case', async () => {
+  const login = await demoLogin(context, 'lowercase')
+  for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+    const response = await context.app.request('/api/v1/me', {
+      headers: { authorization: `${scheme} ${login.accessToken}` },
+    })
+    expect(response.status).toBe(200)
+  }
+})
+
+/** A token for the citizen of `login`, signed with the app's own key but with chosen `iat` and `exp` (seconds). */
+async function forgedTimes(login: { accessToken: string }, iat: number, exp: number) {
+  const claims = decodeJwt(login.accessToken)
+  return new SignJWT({ fam: claims.fam })
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(AUDIENCES.citizen)
+    .setSubject(String(claims.sub))
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(crypto.randomUUID())
+    .sign(context.keyring.tokenSecret)
+}
+
+test('a validly signed token issued in the future is refused', async () => {
+  const login = await demoLogin(context, 'time-traveller')
+  const now = Math.floor(FIXED_NOW / 1000)
+  const future = await forgedTimes(login, now + 3600, now + 3600 + ACCESS_TOKEN_TTL_SECONDS.citizen)
+  expect((await json(context, '/api/v1/me', { token: future })).status).toBe(401)
+  const slightlyAhead = await forgedTimes(login, now + 2, now + 2 + ACCESS_TOKEN_TTL_SECONDS.citizen)
+  expect((await json(context, '/api/v1/me', { token: slightlyAhead })).status).toBe(200)
+})
+
+test('a validly signed token that would outlive its audience’s lifetime is refused', async () => {
+  const login = await demoLogin(context, 'long-lived')
+  const now = Math.floor(FIXED_NOW / 1000)
+  const yearLong = await forgedTimes(login, now, now + 365 * 24 * 3600)
+  expect((await json(context, '/api/v1/me', { token: yearLong })).status).toBe(401)
+  const oneSecondTooLong = await forgedTimes(login, now, now + ACCESS_TOKEN_TTL_SECONDS.citizen + 1)
+  expect((await json(context, '/api/v1/me', { token: oneSecondTooLong })).status).toBe(401)
 })
 
 test('a citizen token on a staff route is 403, no token is 401', async () => {

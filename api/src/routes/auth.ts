@@ -6,23 +6,17 @@ import {
   StaffLoginSchema,
   WeChatLoginSchema,
 } from '@xinfang/shared'
-import { AppError } from '../domain/app-error'
 import { refreshSession } from '../domain/auth/refresh-session'
 import { revokeByRefreshToken } from '../domain/auth/sessions'
-import { demoOpenid, signInCitizen } from '../domain/auth/sign-in-citizen'
+import { demoOpenid, exchangeWeChatCode, signInCitizen } from '../domain/auth/sign-in-citizen'
 import { signInStaff } from '../domain/auth/sign-in-staff'
 import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
-import { createRateLimiter } from '../lib/rate-limit'
-
-/** Sign-ins with usernames that do not exist, per caller address and minute: typos pass, enumeration does not. */
-export const UNKNOWN_USERNAME_ATTEMPTS_PER_MINUTE = 20
 
 export function authRoutes(deps: AppDeps) {
   const resource = createResource(deps)
   const tokenOptions = () => ({ tokenSecret: deps.keyring.tokenSecret, now: deps.now() })
-  const unknownUsernamesByAddress = createRateLimiter(UNKNOWN_USERNAME_ATTEMPTS_PER_MINUTE, 60_000)
 
   defineRoute(
     resource,
@@ -36,7 +30,10 @@ export function authRoutes(deps: AppDeps) {
       responses: { 200: { description: '登录成功', schema: AuthResultSchema } },
     },
     async (c, { body }) => {
-      const { openid } = await deps.wechat.code2Session(body.code)
+      const openid = await exchangeWeChatCode(deps, body.code, {
+        address: clientAddressOf(c, deps.config.trustProxy),
+        now: deps.now(),
+      })
       c.header('cache-control', 'no-store')
       return c.json(await signInCitizen(deps.database, openid, { isDemo: false, ...tokenOptions() }), 200)
     },
@@ -95,7 +92,7 @@ export function authRoutes(deps: AppDeps) {
       responses: { 204: { description: '已退出' } },
     },
     async (c, { body }) => {
-      await revokeByRefreshToken(deps.database, body.refreshToken)
+      await revokeByRefreshToken(deps.database, body.refreshToken, deps.now())
       return c.body(null, 204)
     },
   )
@@ -106,35 +103,21 @@ export function authRoutes(deps: AppDeps) {
       method: 'post',
       path: '/auth/staff',
       summary: '工作人员登录',
-      description: '连续 5 次密码错误将锁定 15 分钟（429，带 Retry-After）。',
+      description:
+        '同一用户名在同一地址连续 5 次失败后须等待（429，带 Retry-After，此后每次失败等待时间加倍）；不存在的用户名与密码错误的回答相同。',
       tags: ['identity'],
       policy: 'public',
       body: StaffLoginSchema,
       responses: { 200: { description: '登录成功', schema: AuthResultSchema } },
     },
     async (c, { body }) => {
-      // Every attempt costs a PBKDF2 derivation. Known accounts are throttled per account (five failures lock
-      // it); attempts on usernames that do not exist are bounded per caller address, so nobody can keep the CPU
-      // busy by cycling through invented names.
-      const address = clientAddressOf(c)
-      const onUnknownUsername = () => {
-        const wait = unknownUsernamesByAddress.hit(address, deps.now())
-        if (wait > 0) {
-          throw new AppError('RATE_LIMITED', {
-            detail: '登录尝试过于频繁，请稍后再试',
-            headers: { 'retry-after': String(wait) },
-          })
-        }
-      }
+      const result = await signInStaff(deps, body, {
+        ...tokenOptions(),
+        allowDemoAccounts: deps.config.mode === 'demo',
+        address: clientAddressOf(c, deps.config.trustProxy),
+      })
       c.header('cache-control', 'no-store')
-      return c.json(
-        await signInStaff(deps.database, body, {
-          ...tokenOptions(),
-          allowDemoAccounts: deps.config.mode === 'demo',
-          onUnknownUsername,
-        }),
-        200,
-      )
+      return c.json(result, 200)
     },
   )
 

@@ -293,24 +293,13 @@ test('tracking by number and query code works without login and reveals nothing 
   }
 })
 
-test('a wrong query code is 404, a malformed one 400, and guessing is cut off with 429', async () => {
+test('a wrong query code is 404 and a malformed one 400 (guessing limits: abuse-limits.test.ts)', async () => {
   const auth = await citizenWithProfile(context, 'guessed')
   const created = PetitionCreatedSchema.parse(await (await submit(auth.accessToken, petition())).json())
   const wrong = await context.app.request(`/api/v1/track?trackingNo=${created.trackingNo}&queryCode=ABCDEFGH`)
   expect(wrong.status).toBe(404)
+  expect(await codeOf(wrong)).toBe('NOT_FOUND')
   expect((await context.app.request(`/api/v1/track?trackingNo=${created.trackingNo}&queryCode=x`)).status).toBe(400)
-  const statuses: number[] = []
-  for (let i = 0; i < 12; i++) {
-    statuses.push(
-      (await context.app.request(`/api/v1/track?trackingNo=${created.trackingNo}&queryCode=ZZZZZZZ${i % 10}`)).status,
-    )
-  }
-  expect(statuses).toContain(429)
-  const limited = await context.app.request(
-    `/api/v1/track?trackingNo=${created.trackingNo}&queryCode=${created.queryCode}`,
-  )
-  expect(limited.status).toBe(429)
-  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
 })
 
 test('a report against an official goes to the discipline commission, not to the unit it accuses', async () => {

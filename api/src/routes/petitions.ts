@@ -15,22 +15,19 @@ import { readAttachment } from '../domain/attachments/read-attachment'
 import { uploadAttachment } from '../domain/attachments/upload-attachment'
 import { parseIdempotencyKey, runIdempotently } from '../domain/idempotency'
 import { requireProfile } from '../domain/identity/citizen-profile'
-import { getOwnPetition, listOwnPetitions, trackPetition } from '../domain/petitions/petition-views'
+import { getOwnPetition, listOwnPetitions } from '../domain/petitions/petition-views'
 import { preparePetitionSubmission } from '../domain/petitions/submit-petition'
+import { lookUpTracking } from '../domain/petitions/track-lookup'
 import { withdrawPetition } from '../domain/petitions/withdraw-petition'
 import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
-import { createRateLimiter } from '../lib/rate-limit'
 
 const AttachmentIdParamsSchema = z.object({ id: z.string().min(1).max(64) })
 
 export function petitionRoutes(deps: AppDeps) {
   const resource = createResource(deps)
   const readDeps = { db: deps.database.db, keyring: deps.keyring, deadlines: deps.deadlines }
-  // Guessing query codes: a few tries per tracking number, and a bound per caller address.
-  const trackByNumber = createRateLimiter(10, 60 * 60 * 1000)
-  const trackByAddress = createRateLimiter(30, 60 * 1000)
 
   defineRoute(
     resource,
@@ -182,16 +179,12 @@ export function petitionRoutes(deps: AppDeps) {
       responses: { 200: { description: '进度', schema: TrackResultSchema } },
     },
     async (c, { query }) => {
-      const now = deps.now()
-      const wait = Math.max(trackByAddress.hit(clientAddressOf(c), now), trackByNumber.hit(query.trackingNo, now))
-      if (wait > 0) {
-        throw new AppError('RATE_LIMITED', {
-          detail: '查询过于频繁，请稍后再试',
-          headers: { 'retry-after': String(wait) },
-        })
-      }
+      const result = await lookUpTracking({ ...readDeps, limits: deps.limits }, query, {
+        address: clientAddressOf(c, deps.config.trustProxy),
+        now: deps.now(),
+      })
       c.header('cache-control', 'no-store')
-      return c.json(await trackPetition(readDeps, query.trackingNo, query.queryCode, now), 200)
+      return c.json(result, 200)
     },
   )
 

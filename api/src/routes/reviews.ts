@@ -15,11 +15,10 @@ import { rateBooking } from '../domain/reviews/rate-booking'
 import { ratePetition } from '../domain/reviews/rate-petition'
 import { requestReview } from '../domain/reviews/request-review'
 import { computeStats, EMPTY_STATS, labelsOf, rangeOf } from '../domain/statistics/compute-stats'
+import { createPublicStatsReader } from '../domain/statistics/public-stats'
+import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
-
-/** Public statistics change slowly and are the first thing a journalist will hammer: five minutes in memory. */
-const PUBLIC_STATS_TTL_MS = 5 * 60 * 1000
 
 const STATS_COLUMNS = Object.keys(STATS_LABELS) as (keyof Stats)[]
 
@@ -35,7 +34,7 @@ function toCsv(rows: { label: string; stats: Stats }[], groupLabel: string): str
 
 export function reviewRoutes(deps: AppDeps) {
   const resource = createResource(deps)
-  const publicCache = new Map<string, { at: number; body: unknown }>()
+  const readPublicStats = createPublicStatsReader({ db: deps.database.db, limits: deps.limits })
 
   defineRoute(
     resource,
@@ -91,33 +90,20 @@ export function reviewRoutes(deps: AppDeps) {
       method: 'get',
       path: '/stats/public',
       summary: '阳光信访：公开统计（仅汇总数据）',
-      description: 'from/to 为上海日期，默认近一年。结果缓存 5 分钟。',
+      description:
+        'from/to 为上海日期，默认近一年；晚于今天的日期按今天计。结果缓存 5 分钟；同一地址短时间内查询过多未缓存的时间范围将得到 429。',
       tags: ['statistics'],
       policy: 'public',
       query: StatsQuerySchema,
       responses: { 200: { description: '总体与按月统计', schema: PublicStatsSchema } },
     },
     async (c, { query }) => {
-      const now = deps.now()
-      const range = rangeOf(query, now)
-      const cacheKey = `${range.from}|${range.to}`
-      const cached = publicCache.get(cacheKey)
-      if (cached && now - cached.at < PUBLIC_STATS_TTL_MS) return c.json(cached.body, 200)
-      const db = deps.database.db
-      const overall = (await computeStats(db, range, 'none', now)).get('all') ?? EMPTY_STATS
-      const months = await computeStats(db, range, 'month', now)
-      const body = {
-        ...range,
-        overall,
-        byMonth: [...months.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([month, stats]) => ({ month, stats })),
-        generatedAt: new Date(now).toISOString(),
-      }
-      if (publicCache.size > 100) publicCache.clear()
-      publicCache.set(cacheKey, { at: now, body })
+      const stats = await readPublicStats(query, {
+        address: clientAddressOf(c, deps.config.trustProxy),
+        now: deps.now(),
+      })
       c.header('cache-control', 'public, max-age=300')
-      return c.json(body, 200)
+      return c.json(stats, 200)
     },
   )
 

@@ -3,7 +3,13 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { citizenProfiles, citizens, staffAccounts } from '../../db/schema'
 import type { KeyBytes } from '../privacy/keyring'
+import { noteRevokedFamily } from './revoked-families'
 import { issueTokens, retireRefreshToken, revokeFamilyIn, unauthenticated } from './sessions'
+
+interface RefreshAnswer {
+  result: AuthResult | null
+  revokedFamily: string | null
+}
 
 /**
  * Exchanges a refresh token for a new pair in the same family. Runs in one transaction so a crash cannot leave
@@ -14,9 +20,11 @@ export async function refreshSession(
   refreshToken: string,
   options: { tokenSecret: KeyBytes; now: number },
 ): Promise<AuthResult> {
-  const result = await database.write(async (tx): Promise<AuthResult | null> => {
+  // A write may be retried, so the revoked family is what the committed attempt answered, not a variable it set.
+  const { result, revokedFamily } = await database.write(async (tx): Promise<RefreshAnswer> => {
     const outcome = await retireRefreshToken(tx, refreshToken, options.now)
-    if (outcome.kind !== 'rotated') return null
+    if (outcome.kind === 'reused') return { result: null, revokedFamily: outcome.familyId }
+    if (outcome.kind !== 'rotated') return { result: null, revokedFamily: null }
     if (outcome.subjectKind === 'citizen') {
       const [citizen] = await tx
         .select({ id: citizens.id, profile: citizenProfiles.citizenId })
@@ -24,7 +32,7 @@ export async function refreshSession(
         .leftJoin(citizenProfiles, eq(citizenProfiles.citizenId, citizens.id))
         .where(eq(citizens.id, outcome.subjectId))
         .limit(1)
-      if (!citizen) return null
+      if (!citizen) return { result: null, revokedFamily: null }
       const tokens = await issueTokens(
         tx,
         { kind: 'citizen', id: citizen.id },
@@ -32,12 +40,13 @@ export async function refreshSession(
         options.now,
         outcome.familyId,
       )
-      return { ...tokens, user: { id: citizen.id, role: 'citizen', hasProfile: citizen.profile !== null } }
+      const user = { id: citizen.id, role: 'citizen', hasProfile: citizen.profile !== null } as const
+      return { result: { ...tokens, user }, revokedFamily: null }
     }
     const [staff] = await tx.select().from(staffAccounts).where(eq(staffAccounts.id, outcome.subjectId)).limit(1)
     if (!staff?.isActive) {
-      await revokeFamilyIn(tx, outcome.familyId)
-      return null
+      await revokeFamilyIn(tx, outcome.familyId, options.now)
+      return { result: null, revokedFamily: outcome.familyId }
     }
     const tokens = await issueTokens(
       tx,
@@ -46,8 +55,9 @@ export async function refreshSession(
       options.now,
       outcome.familyId,
     )
-    return { ...tokens, user: { id: staff.id, role: staff.role, hasProfile: false } }
+    return { result: { ...tokens, user: { id: staff.id, role: staff.role, hasProfile: false } }, revokedFamily: null }
   })
+  if (revokedFamily) noteRevokedFamily(database, revokedFamily, options.now)
   if (!result) throw unauthenticated()
   return result
 }

@@ -5,6 +5,7 @@ import { sha256Base64Url } from '../../lib/digest'
 import { newId } from '../../lib/ids'
 import { AppError } from '../app-error'
 import type { KeyBytes } from '../privacy/keyring'
+import { noteRevokedFamily } from './revoked-families'
 import { ACCESS_TOKEN_TTL_SECONDS, type Principal, signAccessToken } from './tokens'
 
 /** How long a login lasts without use: a month on a citizen's own phone, a working day for staff. */
@@ -72,7 +73,7 @@ export async function retireRefreshToken(tx: WriteTx, refreshToken: string, now:
     .limit(1)
   if (!row) return { kind: 'invalid' }
   if (row.status === 'retired') {
-    await revokeFamilyIn(tx, row.familyId)
+    await revokeFamilyIn(tx, row.familyId, now)
     return { kind: 'reused', familyId: row.familyId }
   }
   if (row.status === 'revoked' || row.expiresAt <= now) return { kind: 'invalid' }
@@ -80,20 +81,30 @@ export async function retireRefreshToken(tx: WriteTx, refreshToken: string, now:
   return { kind: 'rotated', subjectKind: row.subjectKind, subjectId: row.subjectId, familyId: row.familyId }
 }
 
-export async function revokeFamilyIn(tx: WriteTx, familyId: string): Promise<void> {
+/**
+ * Revokes the family's live refresh token. `revoked_at` is what every instance reads to refuse the family's access
+ * tokens too (revoked-families.ts); the caller notes the revocation locally once the transaction has committed.
+ */
+export async function revokeFamilyIn(tx: WriteTx, familyId: string, now: number): Promise<void> {
   await tx
     .update(refreshTokens)
-    .set({ status: 'revoked' })
+    .set({ status: 'revoked', revokedAt: now })
     .where(and(eq(refreshTokens.familyId, familyId), eq(refreshTokens.status, 'active')))
 }
 
-/** Logout: revokes the family of the presented refresh token, whatever state that token is in. */
-export async function revokeByRefreshToken(database: Database, refreshToken: string): Promise<void> {
+/**
+ * Logout: revokes the family of the presented refresh token, whatever state that token is in, and with it the
+ * family's access tokens.
+ */
+export async function revokeByRefreshToken(database: Database, refreshToken: string, now: number): Promise<void> {
   const tokenHash = hashToken(refreshToken)
-  await database.write(async (tx) => {
+  const familyId = await database.write(async (tx) => {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1)
-    if (row) await revokeFamilyIn(tx, row.familyId)
+    if (!row) return null
+    await revokeFamilyIn(tx, row.familyId, now)
+    return row.familyId
   })
+  if (familyId) noteRevokedFamily(database, familyId, now)
 }
 
 export function unauthenticated(detail = '登录已失效，请重新登录'): AppError {

@@ -38,6 +38,7 @@ export async function loadStaffStanding(
 }
 
 const knownCitizens = new WeakMap<Database, Map<string, number>>()
+const KNOWN_CITIZENS_CACHE_SIZE = 100_000
 
 const selectCitizenId = prebuiltSelect(['citizenId'], (db, p) =>
   db
@@ -66,7 +67,12 @@ export async function citizenExists(
   if (seenAt !== undefined && now - seenAt < STAFF_STANDING_TTL_MS) return true
   const [row] = await selectCitizenId(deps.database.db, { citizenId })
   if (!row) return false
-  if (cache.size > 100_000) cache.clear()
+  // Past the bound the oldest entry goes, not all of them: emptying the cache sent every citizen back to the database.
+  cache.delete(citizenId)
   cache.set(citizenId, now)
+  if (cache.size > KNOWN_CITIZENS_CACHE_SIZE) {
+    const oldest = cache.keys().next()
+    if (!oldest.done) cache.delete(oldest.value)
+  }
   return true
 }

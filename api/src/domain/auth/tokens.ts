@@ -66,13 +66,15 @@ export async function signAccessToken(secret: KeyBytes, principal: Principal, no
     .sign(await signingKeyOf(secret))
 }
 
-const CLOCK_TOLERANCE_SECONDS = 5
+/** Clock difference between instances that a token's `iat` and `exp` are allowed. */
+export const CLOCK_TOLERANCE_SECONDS = 5
 
 /**
  * Tokens already verified, by secret, audience and the token's exact text: a client sends the same token with
  * every request for up to 15 minutes, and checking its signature was the largest cost of authenticating one.
- * Only a token that passed every check is remembered, and only until it expires; nothing else about a token can
- * change while it is valid, since its text is what was signed. Bounded, oldest dropped first.
+ * Only a token that passed every check is remembered, and only until it expires; nothing about the token's own
+ * text can change while it is valid. Whether its family has since been revoked can: that is asked on every
+ * request, remembered or not (http/policy.ts). Bounded, oldest dropped first.
  */
 const verifiedTokens = new WeakMap<Uint8Array, Map<string, { principal: Principal; expiresAtMs: number }>>()
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000
@@ -120,8 +122,12 @@ async function verifySignedToken(
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      // Refuses an `iat` in the future (beyond the tolerance) and one older than the audience's lifetime: a token
+      // signed with a far `exp` — a leaked key, a bug in some issuer — still dies when ours would have.
+      maxTokenAge: ACCESS_TOKEN_TTL_SECONDS[audience],
     })
-    // jose required `exp` and checked it is a number.
+    // jose required both and checked they are numbers. No token of ours outlives its audience's lifetime.
+    if (Number(payload.exp) - Number(payload.iat) > ACCESS_TOKEN_TTL_SECONDS[audience]) return null
     const expiresAtMs = (Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000
     if (audience === 'staff') {
       const claims = StaffClaimsSchema.parse(payload)

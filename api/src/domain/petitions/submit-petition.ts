@@ -6,6 +6,8 @@ import {
   PETITION_KIND_LABELS,
   type PetitionCreate,
   type PetitionCreated,
+  QUERY_CODE_ALPHABET,
+  QUERY_CODE_LENGTH,
   shanghaiDateOf,
   shanghaiTime,
   toShanghaiIso,
@@ -23,13 +25,21 @@ import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { recordPetitionStep } from './record-step'
 import { REPEAT_SIMILARITY_THRESHOLD, textSimilarity } from './similarity'
 
-/** Unambiguous characters for codes people read aloud or type: no 0/O, 1/I/L. */
-const QUERY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 export const QUERY_CODE_INDEX = 'petitions.query_code'
 
+/** The largest multiple of the alphabet's size below 256: bytes above it are drawn again, so no letter is likelier. */
+const UNBIASED_BYTE_LIMIT = 256 - (256 % QUERY_CODE_ALPHABET.length)
+
 export function newQueryCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8))
-  return Array.from(bytes, (b) => QUERY_CODE_ALPHABET[b % QUERY_CODE_ALPHABET.length]).join('')
+  let code = ''
+  while (code.length < QUERY_CODE_LENGTH) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(QUERY_CODE_LENGTH))) {
+      if (byte < UNBIASED_BYTE_LIMIT && code.length < QUERY_CODE_LENGTH) {
+        code += QUERY_CODE_ALPHABET[byte % QUERY_CODE_ALPHABET.length]
+      }
+    }
+  }
+  return code
 }
 
 export const contentAad = (petitionId: string) => fieldAad('petitions', 'content', petitionId)

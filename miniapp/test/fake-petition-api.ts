@@ -15,6 +15,7 @@ import {
   RatingCreateSchema,
   type RatingStage,
   ReviewRequestCreateSchema,
+  ratingStageOf,
   reviewStepOf,
   STAFF_ACTION_LABELS,
   type Subscriptions,
@@ -109,14 +110,6 @@ export interface FiledPetition {
   queryCode: string
   /** When the latest written reply was made, if there is one. */
   repliedAt?: number
-}
-
-/** Which reply the status invites a rating for (api/src/domain/reviews/review-windows.ts). */
-function ratingStageOf(status: PetitionStatus): Exclude<RatingStage, 'session'> | null {
-  if (status === 'replied') return 'reply'
-  if (status === 'review_replied') return 'review'
-  if (status === 'recheck_replied' || status === 'finalized') return 'recheck'
-  return null
 }
 
 /** The unit above the city's departments: where 复查 and 复核 requests go in the demo city. */

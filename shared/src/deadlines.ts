@@ -53,6 +53,23 @@ export function deadlineAfter(from: number, rule: DeadlineRule, isWorkingDay?: (
   return shanghaiTime(date) + DAY_MS - 1
 }
 
+/**
+ * The start (00:00, Asia/Shanghai) of the earliest day whose events still have their deadline ahead of them at `now`
+ * (`now <= deadlineOf(event)`). A deadline depends only on the day of its event and never comes earlier for a later
+ * day, so every event from that instant on is inside its window and every event before it is past: a window becomes
+ * one bound on a column. `deadlineOf` is the rule as the caller applies it (a profile's rule with its calendar).
+ */
+export function earliestEventStillWithin(deadlineOf: (event: number) => number, now: number): number {
+  let day = shanghaiDateOf(now)
+  // A limit of a few months at most (working days around Spring Festival included): a year of days is plenty.
+  for (let steps = 0; steps < 366; steps++) {
+    const previous = addCalendarDays(day, -1)
+    if (deadlineOf(shanghaiTime(previous)) < now) break
+    day = previous
+  }
+  return shanghaiTime(day)
+}
+
 export function isOverdue(deadline: number | null | undefined, now: number): boolean {
   return deadline !== null && deadline !== undefined && now > deadline
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DateSchema, DateTimeSchema, IdSchema } from './common'
+import type { PetitionStatus } from './petition'
 
 /** 满意度评价 (DOMAIN.md): three levels — a two-level yes/no is known to be too coarse. */
 export const RATING_LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const
@@ -29,6 +30,27 @@ export const RATING_STAGE_LABELS: Record<RatingStage, string> = {
   review: '复查答复',
   recheck: '复核答复',
   session: '领导接访',
+}
+
+/** A reply stage of a petition (答复, 复查答复, 复核答复); reception visits are rated as `session`. */
+export type ReplyStage = Exclude<RatingStage, 'session'>
+
+/**
+ * Which reply a petition's status invites a rating for, if any: the latest one. After 复核 the petition is 终结
+ * (finalized) and its 复核答复 can still be rated. Whether the window is still open is the API's `deadlines.rateBy`.
+ */
+export function ratingStageOf(status: PetitionStatus): ReplyStage | null {
+  switch (status) {
+    case 'replied':
+      return 'reply'
+    case 'review_replied':
+      return 'review'
+    case 'recheck_replied':
+    case 'finalized':
+      return 'recheck'
+    default:
+      return null
+  }
 }
 
 /** Days after a reply (or after a reception session) during which it can be rated. */

@@ -113,10 +113,10 @@ export async function explainReads(
     // The statements of the statistics, as the routes call them (overall and by month; a breakdown by unit).
     const range = rangeOf({}, now)
     current = 'public statistics'
-    await computeStats(db, range, 'none', now)
-    await computeStats(db, range, 'month', now)
+    await computeStats(reads, { range, group: 'none', now })
+    await computeStats(reads, { range, group: 'month', now })
     current = 'staff statistics by unit'
-    await computeStats(db, range, 'unit', now)
+    await computeStats(reads, { range, group: 'unit', now })
     client.execute = original
 
     const steps = new Map<string, number>()

@@ -34,7 +34,11 @@ function toCsv(rows: { label: string; stats: Stats }[], groupLabel: string): str
 
 export function reviewRoutes(deps: AppDeps) {
   const resource = createResource(deps)
-  const readPublicStats = createPublicStatsReader({ db: deps.database.db, limits: deps.limits })
+  const readPublicStats = createPublicStatsReader({
+    db: deps.database.db,
+    deadlines: deps.deadlines,
+    limits: deps.limits,
+  })
 
   defineRoute(
     resource,
@@ -124,12 +128,14 @@ export function reviewRoutes(deps: AppDeps) {
       const now = deps.now()
       const range = rangeOf(query, now)
       const db = deps.database.db
-      const grouped = await computeStats(db, range, query.groupBy, now, query.unitId)
+      const stats = { db, deadlines: deps.deadlines }
+      const grouped = await computeStats(stats, { range, group: query.groupBy, now, unitId: query.unitId })
       const labels = await labelsOf(db, query.groupBy)
       const rows = [...grouped.entries()]
         .map(([key, stats]) => ({ key, label: labels.get(key) ?? key, stats }))
         .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'))
-      const overall = (await computeStats(db, range, 'none', now, query.unitId)).get('all') ?? EMPTY_STATS
+      const overall =
+        (await computeStats(stats, { range, group: 'none', now, unitId: query.unitId })).get('all') ?? EMPTY_STATS
       c.header('cache-control', 'no-store')
       if ((c.req.header('accept') ?? '').includes('text/csv')) {
         const groupLabel = { unit: '单位', category: '分类', month: '月份' }[query.groupBy]

@@ -3,7 +3,7 @@ import {
   type PetitionDetail,
   type PetitionStatus,
   type Problem,
-  type RatingStage,
+  type ReplyStage,
   STAFF_ACTION_LABELS,
 } from '@xinfang/shared'
 import { formatShanghaiDay } from './format'
@@ -17,8 +17,7 @@ import { formatShanghaiDay } from './format'
  * are explained where they come back.
  */
 
-/** A reply stage of a petition; reception visits are rated elsewhere. */
-export type ReplyStage = Exclude<RatingStage, 'session'>
+export type { ReplyStage }
 
 /** The petition events whose message announces a written reply, the moment to rate it. */
 const REPLY_EVENTS: ReadonlySet<string> = new Set(['reply', 'review_reply', 'recheck_reply'] as const)
@@ -34,24 +33,6 @@ const REPLY_MESSAGE_TITLES = new Set(
 export function isReplyMessage(message: Pick<Message, 'subjectKind' | 'title' | 'event'>): boolean {
   if (message.subjectKind !== 'petition') return false
   return message.event === null ? REPLY_MESSAGE_TITLES.has(message.title) : REPLY_EVENTS.has(message.event)
-}
-
-/**
- * Which reply the status invites a rating for, as the API decides it: what the rating sheet is titled and its draft
- * kept under. Whether it can still be rated is the detail's `deadlines.rateBy`, never worked out here.
- */
-export function replyStageOf(status: PetitionStatus): ReplyStage | null {
-  switch (status) {
-    case 'replied':
-      return 'reply'
-    case 'review_replied':
-      return 'review'
-    case 'recheck_replied':
-    case 'finalized':
-      return 'recheck'
-    default:
-      return null
-  }
 }
 
 /** 复查 (review of the first reply) or 复核 (review of the 复查 reply). */

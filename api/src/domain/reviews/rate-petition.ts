@@ -1,11 +1,11 @@
-import type { Rating, RatingCreate } from '@xinfang/shared'
+import { type Rating, type RatingCreate, ratingStageOf } from '@xinfang/shared'
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { petitions } from '../../db/schema'
 import { AppError } from '../app-error'
 import type { DeadlinePolicy } from '../workflow/deadline-policy'
 import { insertRating } from './insert-rating'
-import { rateByOf, ratingStageOf, ratingViewOf, reviewRequestByOf } from './review-windows'
+import { rateByOf, ratingViewOf, reviewRequestByOf } from './review-windows'
 
 /**
  * The citizen rates the latest reply: once per stage (first reply, 复查, 复核), within the rating window after

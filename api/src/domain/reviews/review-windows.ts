@@ -4,6 +4,7 @@ import {
   type Rating,
   type RatingStage,
   RatingTagSchema,
+  ratingStageOf,
   reviewStepOf,
   toShanghaiIso,
 } from '@xinfang/shared'
@@ -19,14 +20,6 @@ import type { DeadlinePolicy } from '../workflow/deadline-policy'
  */
 
 type PetitionRow = typeof petitions.$inferSelect
-
-/** Which reply a petition's status invites a rating for, if any. */
-export function ratingStageOf(status: PetitionRow['status']): RatingStage | null {
-  if (status === 'replied') return 'reply'
-  if (status === 'review_replied') return 'review'
-  if (status === 'recheck_replied' || status === 'finalized') return 'recheck'
-  return null
-}
 
 /** The end of the window for rating the latest reply, or null when there is no reply to rate. */
 export function rateByOf(row: Pick<PetitionRow, 'status' | 'repliedAt'>): number | null {

@@ -6,6 +6,7 @@ import {
   PETITION_STATUSES,
   type Stats,
   type StatsCounts,
+  shanghaiDateOf,
   shanghaiTime,
   statsOf,
 } from '@xinfang/shared'
@@ -16,7 +17,7 @@ import type { Db } from '../../db/client'
 import { MIGRATIONS_FOLDER } from '../../db/migrate'
 import { categories, citizens, petitionStatsDaily, petitions, ratings, units } from '../../db/schema'
 import { newId } from '../../lib/ids'
-import { computeStats, type GroupBy, type StatsRange } from './compute-stats'
+import { computeStats, countStats, type GroupBy, type StatsRange } from './compute-stats'
 
 /*
  * The statistics are read from daily counters that triggers keep (migration 0006, docs/decisions/009). These
@@ -43,7 +44,9 @@ async function countedFromRows(
 ): Promise<Map<string, Stats>> {
   const from = shanghaiTime(range.from)
   const to = shanghaiTime(addCalendarDays(range.to, 1))
-  const settledBefore = now - 30 * DAY_MS
+  // The national rule written out: a reply's 复查 window runs to the end of the 30th Shanghai day after it, so at
+  // `now` the replies from the start of the day 30 days before today on are still open.
+  const settledBefore = shanghaiTime(addCalendarDays(shanghaiDateOf(now), -30))
   const unitFilter = unitId ? sql`AND p.handling_unit_id = ${unitId}` : sql``
   const key = {
     unit: sql`p.handling_unit_id`,
@@ -218,9 +221,10 @@ async function expectEveryBreakdownToMatch(): Promise<void> {
       for (const unitId of [undefined, unit?.id]) {
         for (const now of [NOW, NOW + 20 * DAY_MS]) {
           const counted = await countedFromRows(range, group, now, unitId)
-          expect(await computeStats(db, range, group, now, unitId), `${group} ${range.from}…${range.to}`).toEqual(
-            counted,
-          )
+          expect(
+            await computeStats({ db, deadlines: context.deadlines }, { range, group, now, unitId }),
+            `${group} ${range.from}…${range.to}`,
+          ).toEqual(counted)
         }
       }
     }
@@ -247,4 +251,51 @@ test("the migration's backfill of an existing database gives the counters the tr
   const byKey = (rows: (typeof kept)[number][]) =>
     new Map(rows.map((row) => [`${row.day}|${row.unitId}|${row.categoryId}`, row]))
   expect(byKey(rebuilt)).toEqual(byKey(kept))
+})
+
+test('a first reply is unsettled until the end of the 30th Shanghai day after it, as its 复查 window runs, and settled from the next morning', async () => {
+  const [unit] = await db.select({ id: units.id }).from(units).limit(1)
+  const [category] = await db.select({ id: categories.id }).from(categories).limit(1)
+  if (!unit || !category) throw new Error('the demo city has no units or categories')
+  const citizenId = newId(NOW)
+  await db.insert(citizens).values({ id: citizenId, openid: 'test:window', createdAt: NOW })
+  // Replied at 00:30 on 23 October: 30 days end at 23:59:59.999 on 22 November; at 08:00 on 23 November the
+  // window has just closed. A reply at 00:30 on 24 October is still open until the end of 23 November.
+  const repliedAt = [shanghaiTime('2026-10-23', '00:30'), shanghaiTime('2026-10-24', '00:30')]
+  for (const [index, firstRepliedAt] of repliedAt.entries()) {
+    const submittedAt = shanghaiTime('2026-10-01', '09:00')
+    await db.insert(petitions).values({
+      id: newId(NOW),
+      trackingNo: `XF-WINDOW-${index}`,
+      queryCodeHash: 'hash',
+      citizenId,
+      kind: 'complaint',
+      title: '测试事项',
+      contentEnc: 'ciphertext',
+      status: 'replied',
+      submittedAt,
+      decideBy: submittedAt + 15 * DAY_MS,
+      updatedAt: firstRepliedAt,
+      handlingUnitId: unit.id,
+      categoryId: category.id,
+      decidedAt: submittedAt,
+      acceptedAt: submittedAt,
+      isDecidedOnTime: true,
+      firstRepliedAt,
+      isFirstReplyOnTime: true,
+    })
+  }
+  const settledAt = async (now: number) => {
+    const counts = await countStats(
+      { db, deadlines: context.deadlines },
+      { range: { from: '2026-10-01', to: '2026-10-01' }, group: 'none', now },
+    )
+    return counts.get('all')?.settledFirstReplies
+  }
+
+  // 30 × 24 h after the second reply is 00:30 on 23 November, yet its window runs to the end of that day.
+  expect(await settledAt(shanghaiTime('2026-11-22', '23:00'))).toBe(0)
+  expect(await settledAt(shanghaiTime('2026-11-23', '08:00'))).toBe(1)
+  expect(await settledAt(shanghaiTime('2026-11-23', '00:00') + DAY_MS - 1)).toBe(1)
+  expect(await settledAt(shanghaiTime('2026-11-24', '00:00'))).toBe(2)
 })

@@ -1,6 +1,8 @@
 import {
   addCalendarDays,
   DAY_MS,
+  DEADLINE_PROFILES,
+  earliestEventStillWithin,
   type Stats,
   type StatsCounts,
   shanghaiDateOf,
@@ -11,6 +13,7 @@ import { type AnyColumn, and, eq, gte, lte, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { categories, petitionStatsDaily, units } from '../../db/schema'
+import type { DeadlinePolicy } from '../workflow/deadline-policy'
 
 export type GroupBy = 'unit' | 'category' | 'month' | 'none'
 
@@ -24,9 +27,6 @@ export function rangeOf(query: { from?: string | undefined; to?: string | undefi
   const to = query.to ?? shanghaiDateOf(now)
   return { from: query.from ?? addCalendarDays(to, -365), to }
 }
-
-/** A first reply counts as settled once its review window (30 days) has passed or a review was requested. */
-const REVIEW_WINDOW_MS = 30 * DAY_MS
 
 const counters = petitionStatsDaily
 
@@ -69,22 +69,51 @@ const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.ma
 
 const RecentRowSchema = z.object({ key: z.union([z.string(), z.number()]).nullable(), unsettled: z.coerce.number() })
 
+export interface StatsQuery {
+  range: StatsRange
+  group: GroupBy
+  now: number
+  /** Only petitions handled by this unit. */
+  unitId?: string | undefined
+}
+
+export interface StatsDeps {
+  db: Db
+  deadlines: DeadlinePolicy
+}
+
+/**
+ * A first reply is settled once a review was requested or its review window (复查 request, Art. 35, by the
+ * petition's own deadline profile) has closed. The replies whose window is still open at `now` are those from a
+ * bound on, one per profile: the SQL condition that says so.
+ */
+function stillOpenForReview(deadlines: DeadlinePolicy, now: number): SQL {
+  const bounds = Object.keys(DEADLINE_PROFILES).map((id) => {
+    const rule = deadlines.profileOf(id).reviewRequest
+    return { id, since: earliestEventStillWithin((event) => deadlines.after(event, rule), now) }
+  })
+  const earliest = Math.min(...bounds.map((bound) => bound.since))
+  if (bounds.every((bound) => bound.since === earliest)) return sql`p.first_replied_at >= ${earliest}`
+  // Profiles that differ: the earliest bound keeps the index range, the petition's own profile decides within it.
+  const byProfile = sql.join(
+    bounds.map((bound) => sql`WHEN ${bound.id} THEN ${bound.since}`),
+    sql` `,
+  )
+  return sql`p.first_replied_at >= ${earliest} AND p.first_replied_at >= CASE p.deadline_profile ${byProfile} ELSE ${earliest} END`
+}
+
 /**
  * The counts of shared/src/statistics.ts for petitions submitted in the range, per group.
  *
  * Read from the daily counters that triggers keep in the transaction of every write (petition_stats_daily,
  * docs/decisions/009): a year is a few thousand rows whatever the number of petitions. The one measure that
- * depends on the moment of asking — a first reply is settled once its 30-day review window has passed — is the
- * counters' first replies less those of the last 30 days still without a review request, read from the covering
- * first-reply index: a month of replies, not the table.
+ * depends on the moment of asking — a first reply is settled once its review window has closed — is the
+ * counters' first replies less those whose window is still open and that have no review request, read from the
+ * covering first-reply index: a month of replies, not the table.
  */
-export async function countStats(
-  db: Db,
-  range: StatsRange,
-  group: GroupBy,
-  now: number,
-  unitId?: string,
-): Promise<Map<string, StatsCounts>> {
+export async function countStats(deps: StatsDeps, query: StatsQuery): Promise<Map<string, StatsCounts>> {
+  const { db, deadlines } = deps
+  const { range, group, now, unitId } = query
   const key = counterKey(group)
   const rows = await db
     .select({
@@ -123,7 +152,7 @@ export async function countStats(
   const recentRows = await db.all(sql`
     SELECT ${petitionKey(group)} AS key, count(*) AS unsettled
     FROM petitions p INDEXED BY petitions_first_reply_idx
-    WHERE p.first_replied_at >= ${now - REVIEW_WINDOW_MS} AND p.review_requested_at IS NULL
+    WHERE ${stillOpenForReview(deadlines, now)} AND p.review_requested_at IS NULL
       AND p.submitted_at >= ${from} AND p.submitted_at < ${to} ${unitFilter}
     ${group === 'none' ? sql`` : sql`GROUP BY key`}`)
   const unsettledByKey = new Map<string, number>()
@@ -155,14 +184,8 @@ export async function countStats(
 }
 
 /** The measures of shared/src/statistics.ts for petitions submitted in the range, per group (see countStats). */
-export async function computeStats(
-  db: Db,
-  range: StatsRange,
-  group: GroupBy,
-  now: number,
-  unitId?: string,
-): Promise<Map<string, Stats>> {
-  const counts = await countStats(db, range, group, now, unitId)
+export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<Map<string, Stats>> {
+  const counts = await countStats(deps, query)
   return new Map([...counts].map(([key, value]) => [key, statsOf(value)]))
 }
 

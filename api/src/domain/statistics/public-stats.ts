@@ -2,7 +2,7 @@ import { type PublicStats, shanghaiDateOf } from '@xinfang/shared'
 import type { Db } from '../../db/client'
 import { ABUSE_LIMITS, type LimitStore, windowLimiter } from '../../lib/rate-limit'
 import { AppError } from '../app-error'
-import { computeStats, EMPTY_STATS, rangeOf, type StatsRange } from './compute-stats'
+import { computeStats, EMPTY_STATS, rangeOf, type StatsDeps, type StatsRange } from './compute-stats'
 
 /** Public statistics change slowly and are the first thing a journalist will hammer: five minutes in memory. */
 export const PUBLIC_STATS_TTL_MS = 5 * 60 * 1000
@@ -32,7 +32,7 @@ function earlierOf(a: string, b: string): string {
  * caller address may have only a few computed per window. Callers asking for the same uncomputed range at once
  * share one computation.
  */
-export function createPublicStatsReader(deps: { db: Db; limits: LimitStore }) {
+export function createPublicStatsReader(deps: StatsDeps & { limits: LimitStore }) {
   const cache = new Map<string, { at: number; stats: Promise<PublicStats> }>()
   const computations = windowLimiter(deps.limits, ABUSE_LIMITS.publicStatsComputationsByAddress)
 
@@ -54,7 +54,7 @@ export function createPublicStatsReader(deps: { db: Db; limits: LimitStore }) {
       })
     }
     await computations.count(options.address, now)
-    const stats = computePublicStats(deps.db, range, now)
+    const stats = computePublicStats(deps, range, now)
     cache.delete(key)
     cache.set(key, { at: now, stats })
     // A failed computation must not stay cached for the next caller.
@@ -70,9 +70,9 @@ export function createPublicStatsReader(deps: { db: Db; limits: LimitStore }) {
   }
 }
 
-async function computePublicStats(db: Db, range: StatsRange, now: number): Promise<PublicStats> {
-  const overall = (await computeStats(db, range, 'none', now)).get('all') ?? EMPTY_STATS
-  const months = await computeStats(db, range, 'month', now)
+async function computePublicStats(deps: StatsDeps, range: StatsRange, now: number): Promise<PublicStats> {
+  const overall = (await computeStats(deps, { range, group: 'none', now })).get('all') ?? EMPTY_STATS
+  const months = await computeStats(deps, { range, group: 'month', now })
   return {
     ...range,
     overall,

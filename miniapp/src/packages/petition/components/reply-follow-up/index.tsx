@@ -8,6 +8,7 @@ import {
   RATING_TAG_LABELS,
   RATING_TAGS,
   type Rating,
+  ratingStageOf,
 } from '@xinfang/shared'
 import { RATING_COMMENT_MAX, type RatingFormModel, useRatingForm } from '../../../../hooks/use-rating-form'
 import { formatShanghaiDay } from '../../../../utils/format'
@@ -21,7 +22,6 @@ import {
   type ReplyStage,
   type ReviewKind,
   type ReviewOpening,
-  replyStageOf,
   reviewKindAfter,
   reviewOpeningOf,
 } from '../../../../utils/reply-stage'
@@ -54,7 +54,7 @@ interface ReplyFollowUpProps {
  * the form only while `deadlines.rateBy` says the reply can still be rated. Nothing is rendered without a reply.
  */
 export function ReplyFollowUp({ petition, userId, now, onStale }: ReplyFollowUpProps) {
-  const stage = replyStageOf(petition.status)
+  const stage = ratingStageOf(petition.status)
   if (stage === null) return null
   return (
     // Keyed by stage: after 复查 is answered the sheet starts again, for the new reply, with its own draft.

@@ -88,5 +88,6 @@ export const StaffNoticeSchema = z.object({
   petitionId: IdSchema,
 })
 export const StaffNoticeListSchema = z.object({ items: z.array(StaffNoticeSchema) })
+export type StaffNoticeList = z.infer<typeof StaffNoticeListSchema>
 
 export const SweepResultSchema = z.object({ markedOverdue: z.number().int() })

@@ -1,4 +1,5 @@
 import {
+  AttachmentSchema,
   CategoryListSchema,
   PetitionCreatedSchema,
   StaffBookingListSchema,
@@ -10,6 +11,7 @@ import {
 } from '@xinfang/shared'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { citizenWithProfile, createStaff, json, staffLogin } from '../../test/auth-helpers'
+import { tinyPng } from '../../test/fixtures/files'
 import { booked, leaderIdOf, scheduleSession, sessionInput } from '../../test/reception-helpers'
 import { createTestContext, type TestContext } from '../../test/test-app'
 
@@ -230,4 +232,24 @@ test('nothing any 人社局 staff member reads on a staff route names the report
     const direct = await json(context, `/api/v1/staff/petitions/${story.report.id}`, { token: reader.accessToken })
     expect(direct.status, `${role} reading the report itself`).toBe(404)
   }
+})
+
+test('a report accusing the discipline commission itself keeps its materials from that commission’s staff', async () => {
+  const citizen = await citizenWithProfile(context, 'whistle-jw')
+  const form = new FormData()
+  form.set('file', new File([tinyPng() as Uint8Array<ArrayBuffer>], 'evidence.png', { type: 'image/png' }))
+  const uploaded = await context.app.request('/api/v1/attachments', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${citizen.accessToken}` },
+    body: form,
+  })
+  const file = AttachmentSchema.parse(await uploaded.json())
+  const report = await submit(citizen.accessToken, {
+    ...REPORT,
+    targetUnitId: unitIds['city-jw'],
+    attachmentIds: [file.id],
+  })
+  const accused = await createStaff(context, 'jw-intake', 'intake', 'city-jw')
+  expect((await json(context, `/api/v1/staff/petitions/${report.id}`, { token: accused.accessToken })).status).toBe(404)
+  expect((await json(context, `/api/v1/attachments/${file.id}`, { token: accused.accessToken })).status).toBe(404)
 })

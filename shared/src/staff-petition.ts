@@ -89,5 +89,6 @@ export const StaffNoticeSchema = z.object({
   petitionId: IdSchema.nullable(),
 })
 export const StaffNoticeListSchema = z.object({ items: z.array(StaffNoticeSchema) })
+export type StaffNoticeList = z.infer<typeof StaffNoticeListSchema>
 
 export const SweepResultSchema = z.object({ markedOverdue: z.number().int() })

@@ -208,9 +208,14 @@ export type TransitionDecision =
   | { ok: true; to: PetitionStatus }
   | { ok: false; code: 'INVALID_TRANSITION' | 'FORBIDDEN'; reason: string }
 
+/** Supervision works across units (督办): these roles see petitions wherever they are handled. */
+export const CROSS_UNIT_ROLES: readonly StaffRole[] = ['supervisor', 'leader']
+
 /**
  * Art. 30 ¶3: a report's reporter and materials must never reach the person or unit reported. Staff of the
- * accused unit do not see the report at all — on any route, whatever their role.
+ * accused unit do not see the report at all — on any route, whatever their role. The API applies this rule, as a
+ * predicate and as the SQL every query that names a petition carries, from one module:
+ * api/src/domain/petitions/petition-visibility.ts (docs/decisions/012-confidentiality-policy.md).
  */
 export function canStaffSee(
   actor: WorkflowActor,
@@ -218,8 +223,7 @@ export function canStaffSee(
 ): boolean {
   if (petition.kind === 'report' && petition.targetUnitId === actor.unitId) return false
   if (petition.handlingUnitId === actor.unitId) return true
-  // Supervision works across units (督办).
-  return actor.role === 'supervisor' || actor.role === 'leader'
+  return CROSS_UNIT_ROLES.includes(actor.role)
 }
 
 export function decideStaffAction(

@@ -28,6 +28,15 @@ export const STAFF_USERNAMES: Record<StaffRole, string> = {
 }
 export const DEMO_PASSWORD = 'xinfang-demo'
 
+/** The unit each demo account works in (../shared/API.md, demo accounts): whom a report against that unit hides from. */
+export const STAFF_UNIT_CODES: Record<StaffRole, string> = {
+  intake: 'city-xfj',
+  handler: 'city-rsj',
+  supervisor: 'city-xfj',
+  leader: 'city-gov',
+  admin: 'city-xfj',
+}
+
 export const ANONYMOUS: Actor = { name: 'anonymous', kind: 'anonymous' }
 
 async function postJson(baseUrl: string, path: string, body: unknown, token?: string): Promise<Response> {

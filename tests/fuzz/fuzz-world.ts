@@ -24,8 +24,9 @@ import {
 
 /**
  * The fuzzer's cast and props: the eight actors (anonymous, a citizen without and one with a real-name profile,
- * the five demo staff roles) and pools of real ids — reference data, published sessions, and a petition, an
- * upload, a booking and messages the fuzzer's own citizen made — so generated requests reach code past "not found".
+ * the five demo staff roles) and pools of real ids — reference data, published sessions, and a petition, a report
+ * (检举控告), an upload, a booking and messages the fuzzer's own citizen made — so generated requests reach code
+ * past "not found".
  */
 
 export interface Cast {
@@ -81,6 +82,18 @@ export async function assembleCast(server: FuzzServer, operations: readonly Oper
       attachmentIds: pools.get('attachment') ?? [],
     })
     add('petition', [petition.id])
+    // A report against 人社局 (the demo handler's unit): staff requests reach the confidentiality policy with it.
+    const labor = reference.unitIdByCode.get('city-rsj')
+    if (labor) {
+      const report = await submitPetition(baseUrl, petitioner.accessToken, {
+        kind: 'report',
+        categoryId,
+        targetUnitId: labor,
+        title: '模糊测试自备检举',
+        content: '模糊测试为自己准备的检举控告，被检举单位的工作人员不应看到它。',
+      })
+      add('petition', [report.id])
+    }
   }
   const [open] = sessions.open
   if (open && hasOperation(operations, 'post', '/api/v1/receptions/{id}/bookings')) {

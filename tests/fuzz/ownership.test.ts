@@ -8,6 +8,8 @@ import {
   idNumberFor,
   isAllowed,
   type SignedInActor,
+  STAFF_UNIT_CODES,
+  signInAllStaff,
   signInCitizen,
   signInStaff,
 } from './actors'
@@ -17,6 +19,7 @@ import { loadOperations, type Operation } from './openapi-document'
 import { validValue } from './schema-arbitraries'
 import {
   type ApiAnswer,
+  backdateDecisionDeadlines,
   bookSlot,
   call,
   createOpenSession,
@@ -37,6 +40,12 @@ import { formatServerFailure, serverFailuresSince, serverLogLength } from './ser
  * unit the petition has not reached. The answer must be 404 (no existence oracle) or 403 where the role may not
  * call the route at all, never a word of A's data; lists must not show A's ids or personal data; and nothing any
  * of them POSTs may change A's objects.
+ *
+ * The same matrix for reports (检举控告, 《信访工作条例》第三十条第三款): one report against each unit a demo staff
+ * member works in, each followed by a complaint on the same matter (a repeat link to the report) handled by the
+ * accused unit, a booking linked to the report, and the report overdue and announced by the sweep. Every staff
+ * member reads every route — lists, notices, supervision, the statistics export, each id — and must never meet
+ * the report against their own unit: not its id, number, title or words.
  */
 
 const server = fuzzServer()
@@ -71,6 +80,21 @@ let attackers: SignedInActor[]
 let intake: Extract<Actor, { kind: 'staff' }>
 let leader: Extract<Actor, { kind: 'staff' }>
 let owned: OwnedObjects
+
+/** A report against one unit and what names it. */
+interface AccusedStory {
+  unitCode: string
+  unitId: string
+  reportId: string
+  complaintId: string
+  bookingId: string | null
+  /** What no one working in the accused unit may ever be shown. */
+  secrets: string[]
+}
+
+let staff: Extract<Actor, { kind: 'staff' }>[]
+let stories: AccusedStory[]
+let reportSessionId: string | null
 
 function recordsOf(json: unknown): Record<string, unknown>[] {
   return isRecord(json) && Array.isArray(json.items) ? json.items.filter(isRecord) : []
@@ -147,6 +171,109 @@ async function seedCitizenA(): Promise<OwnedObjects> {
   return { ids, sessionIds, secrets }
 }
 
+const REPORTED_UNIT_CODES = [...new Set(Object.values(STAFF_UNIT_CODES))]
+// Long enough that the complaint reads as a repeat of the report whatever the unit code and run tag they carry.
+const SHARED_ACCOUNT =
+  '该单位办事窗口一名工作人员在办理养老保险转移业务时多次暗示索要好处费，说不给钱就一直拖着不办，已经拖了两个多月，期间本人往返窗口七次，每次都被以材料不全为由退回，本人保留了全部录音和转账截图，'
+
+function staffNamed(role: string): Extract<Actor, { kind: 'staff' }> {
+  const member = staff.find((actor) => actor.role === role)
+  if (!member) throw new Error(`no ${role} signed in`)
+  return member
+}
+
+async function staffAction(token: string, petitionId: string, action: Record<string, unknown>) {
+  const answer = await call(server.baseUrl, 'POST', `/api/v1/staff/petitions/${petitionId}/actions`, {
+    token,
+    body: action,
+  })
+  if (answer.status !== 200) throw new Error(`${String(action.type)} answered ${answer.status}: ${answer.text}`)
+}
+
+/**
+ * For each unit a demo staff member works in: a citizen reports it, then files a complaint on the same matter,
+ * which the intake desk accepts and assigns to the accused unit (the bureau's own stays with the bureau); the
+ * citizen books a reception at 市政府 naming the report; then every report is made overdue and swept.
+ */
+async function seedReports(): Promise<AccusedStory[]> {
+  const [units, categories] = await Promise.all([
+    call(server.baseUrl, 'GET', '/api/v1/units'),
+    call(server.baseUrl, 'GET', '/api/v1/categories'),
+  ])
+  const unitIdOf = new Map(recordsOf(units.json).map((unit) => [unit.code, unit.id]))
+  const categoryId = recordsOf(categories.json).find((category) => category.code === 'labor')?.id
+  if (typeof categoryId !== 'string') throw new Error('no labor category')
+  const intakeToken = staffNamed('intake').accessToken
+  let session: OpenSlot | undefined
+  if (
+    hasOperation(operations, 'post', '/api/v1/staff/receptions') &&
+    hasOperation(operations, 'post', '/api/v1/receptions/{id}/bookings')
+  ) {
+    const created = await createOpenSession(server.baseUrl, leader.accessToken, now + 48 * 60 * 60 * 1000, [5])
+    session = { sessionId: created.sessionId, slotId: created.slotIds[0] ?? '' }
+    reportSessionId = created.sessionId
+  }
+  const result: AccusedStory[] = []
+  for (const [index, unitCode] of REPORTED_UNIT_CODES.entries()) {
+    const unitId = unitIdOf.get(unitCode)
+    if (typeof unitId !== 'string') throw new Error(`no unit ${unitCode}`)
+    const reporter = await signInCitizen(server.baseUrl, `reporter-${unitCode}-${tag}`, {
+      realName: '检举人',
+      idNumber: idNumberFor('19820101', 301 + index),
+      phone: `1390000030${index}`,
+      address: '江城市东湖区举报路1号',
+    })
+    const title = `检举${unitCode}窗口人员索贿-${tag}`
+    const marker = `举报材料编号${unitCode}-${tag}`
+    const report = await submitPetition(server.baseUrl, reporter.accessToken, {
+      kind: 'report',
+      categoryId,
+      targetUnitId: unitId,
+      title,
+      content: `${SHARED_ACCOUNT}请求依法查处。${marker}`,
+    })
+    const complaint = await submitPetition(server.baseUrl, reporter.accessToken, {
+      categoryId,
+      title: '窗口办事被刁难',
+      content: `${SHARED_ACCOUNT}请求尽快为我办理。`,
+    })
+    if (unitCode !== STAFF_UNIT_CODES.intake) {
+      await staffAction(intakeToken, complaint.id, { type: 'accept', version: 1 })
+      await staffAction(intakeToken, complaint.id, { type: 'assign', version: 2, unitId })
+    }
+    const bookingId = session
+      ? await bookSlot(server.baseUrl, reporter.accessToken, session, '当面反映窗口索贿问题', report.id)
+      : null
+    result.push({
+      unitCode,
+      unitId,
+      reportId: report.id,
+      complaintId: complaint.id,
+      bookingId,
+      secrets: [report.id, ...(report.trackingNo ? [report.trackingNo] : []), title, marker],
+    })
+  }
+  if (hasOperation(operations, 'post', '/api/v1/staff/sweeps/overdue')) {
+    await backdateDecisionDeadlines(
+      server.dataDir,
+      result.map((story) => story.reportId),
+      Date.now(),
+    )
+    const swept = await call(server.baseUrl, 'POST', '/api/v1/staff/sweeps/overdue', {
+      token: staffNamed('supervisor').accessToken,
+    })
+    if (swept.status !== 200) throw new Error(`the overdue sweep answered ${swept.status}: ${swept.text}`)
+  }
+  return result
+}
+
+/** The report against the unit this staff member works in. */
+function storyAgainst(member: Extract<Actor, { kind: 'staff' }>): AccusedStory {
+  const story = stories.find((candidate) => candidate.unitCode === STAFF_UNIT_CODES[member.role])
+  if (!story) throw new Error(`no report against the unit of ${member.name}`)
+  return story
+}
+
 beforeAll(async () => {
   operations = await loadOperations(server.baseUrl)
   citizenA = await signInCitizen(server.baseUrl, `owner-a-${tag}`, PROFILE_A)
@@ -157,7 +284,10 @@ beforeAll(async () => {
   leader = await signInStaff(server.baseUrl, 'leader')
   attackers = [citizenB, citizenC, handler]
   owned = await seedCitizenA()
-}, 60_000)
+  staff = await signInAllStaff(server.baseUrl)
+  reportSessionId = null
+  stories = await seedReports()
+}, 90_000)
 
 function allOwnedIds(): Array<{ kind: string; id: string }> {
   return [...owned.ids].flatMap(([kind, ids]) => ids.map((id) => ({ kind, id })))
@@ -199,8 +329,7 @@ function tally(cell: Cell, answer: ApiAnswer) {
   cell.answers.set(key, (cell.answers.get(key) ?? 0) + 1)
 }
 
-function formatMatrix(cells: readonly Cell[]): string {
-  const names = attackers.map((actor) => actor.name)
+function formatMatrix(cells: readonly Cell[], names = attackers.map((actor) => actor.name)): string {
   const routes = [...new Set(cells.map((cell) => cell.route))]
   const width = Math.max(...routes.map((route) => route.length))
   const lines = [`${'route'.padEnd(width)}  ${names.map((name) => name.padEnd(26)).join('')}`]
@@ -394,6 +523,181 @@ test("no POST route with an {id} lets citizen B, citizen C or the 人社局 hand
     }
   }
   process.stdout.write(`\n[ownership] POST routes with an id, on A's objects by others:\n${formatMatrix(cells)}\n`)
+  expect(failures).toEqual([])
+  expect(await snapshot()).toEqual(before)
+  await expectNoServerFailures(logFrom)
+}, 120_000)
+
+// -------------------------------------------------------------------------------------------------------------
+// Reports and the units they accuse
+// -------------------------------------------------------------------------------------------------------------
+
+async function staffView(role: string, path: string): Promise<unknown> {
+  const answer = await call(server.baseUrl, 'GET', path, { token: staffNamed(role).accessToken })
+  expect(answer.status, `${path} as ${role}`).toBe(200)
+  return answer.json
+}
+
+test('each report, its repeat link, its notice and its booking are there for staff it does not accuse (so the refusals below mean something)', async () => {
+  const labor = stories.find((story) => story.unitCode === STAFF_UNIT_CODES.handler)
+  const bureau = stories.find((story) => story.unitCode === STAFF_UNIT_CODES.supervisor)
+  if (!labor || !bureau) throw new Error('the reports were not seeded')
+  // The bureau's supervisor is not accused by the report against 人社局: notice, 督办 list, repeat link, booking.
+  if (hasOperation(operations, 'get', '/api/v1/staff/notices')) {
+    const notices = recordsOf(await staffView('supervisor', '/api/v1/staff/notices'))
+    expect(notices.map((notice) => notice.petitionId)).toContain(labor.reportId)
+  }
+  const supervision = recordsOf(await staffView('supervisor', '/api/v1/staff/supervision?limit=50'))
+  expect(supervision.map((item) => item.id)).toContain(labor.reportId)
+  const complaint = await staffView('supervisor', `/api/v1/staff/petitions/${labor.complaintId}`)
+  expect(isRecord(complaint) && complaint.possibleRepeatOfId).toBe(labor.reportId)
+  // 市政府's leader is not accused by the report against the bureau, whose complaint the bureau keeps.
+  const bureauComplaint = await staffView('leader', `/api/v1/staff/petitions/${bureau.complaintId}`)
+  expect(isRecord(bureauComplaint) && bureauComplaint.possibleRepeatOfId).toBe(bureau.reportId)
+  if (reportSessionId) {
+    const bookings = recordsOf(
+      await staffView('leader', `/api/v1/staff/receptions/${reportSessionId}/bookings?limit=50`),
+    )
+    expect(bookings.map((booking) => booking.petitionId)).toEqual(
+      expect.arrayContaining([labor.reportId, bureau.reportId]),
+    )
+  }
+})
+
+/** Every id a member of an accused unit might try: the reports, the complaints, the bookings and the session. */
+function reportIdsToTry(): Array<{ kind: string; id: string }> {
+  return [
+    ...stories.flatMap((story) => [
+      { kind: 'report', id: story.reportId },
+      { kind: 'complaint', id: story.complaintId },
+      ...(story.bookingId ? [{ kind: 'booking', id: story.bookingId }] : []),
+    ]),
+    ...(reportSessionId ? [{ kind: 'session', id: reportSessionId }] : []),
+  ]
+}
+
+test('no GET route shows any member of an accused unit the report against it: lists, notices, 督办, the statistics export and every {id}', async () => {
+  const logFrom = serverLogLength(server.logPath)
+  const cells: Cell[] = []
+  const failures: string[] = []
+  const gets = operations.filter((operation) => operation.method === 'get')
+  for (const operation of gets) {
+    for (const member of staff) {
+      const story = storyAgainst(member)
+      const cell: Cell = { route: operation.key, attacker: member.name, answers: new Map() }
+      cells.push(cell)
+      const requests: Array<{ path: string; what: string; accept?: string; expected?: number }> = []
+      if (operation.pathParams.length === 0) {
+        const query = operation.queryParams.some((param) => param.name === 'limit') ? '?limit=50' : ''
+        requests.push({ path: `${operation.path}${query}`, what: 'the list' })
+        if (operation.path === '/api/v1/staff/stats') {
+          requests.push({ path: `${operation.path}?groupBy=unit`, what: 'the CSV export', accept: 'text/csv' })
+        }
+      } else {
+        for (const { kind, id } of reportIdsToTry()) {
+          const isTheirReport = id === story.reportId
+          requests.push({
+            path: fill(operation.path, id),
+            what: `${kind} ${id}`,
+            ...(isTheirReport ? { expected: isAllowed(operation.policy, member) ? 404 : 403 } : {}),
+          })
+        }
+      }
+      for (const request of requests) {
+        const response = await fetch(`${server.baseUrl}${request.path}`, {
+          headers: {
+            authorization: `Bearer ${member.accessToken}`,
+            ...(request.accept ? { accept: request.accept } : {}),
+          },
+        })
+        const text = await response.text()
+        let json: unknown = null
+        try {
+          json = JSON.parse(text)
+        } catch {
+          // a CSV or an image: searched as text
+        }
+        const answer: ApiAnswer = {
+          status: response.status,
+          contentType: response.headers.get('content-type') ?? '',
+          json,
+          text,
+        }
+        tally(cell, answer)
+        const leaks = story.secrets.filter((secret) => text.includes(secret))
+        const malformed = problemFailure(answer)
+        const wrongStatus = request.expected !== undefined && answer.status !== request.expected
+        if (answer.status >= 500 || wrongStatus || leaks.length > 0 || malformed) {
+          failures.push(
+            `${operation.key} (${request.what}) as ${member.name}: ${answer.status}` +
+              `${request.expected !== undefined ? ` (expected ${request.expected})` : ''}` +
+              `${leaks.length > 0 ? `, naming the report against ${story.unitCode}: ${leaks.join(', ')}` : ''}` +
+              `${malformed ? `, ${malformed}` : ''}`,
+          )
+        }
+      }
+    }
+  }
+  process.stdout.write(
+    `\n[ownership] every GET route as each member of an accused unit (none may name the report against it):\n${formatMatrix(
+      cells,
+      staff.map((member) => member.name),
+    )}\n`,
+  )
+  expect(failures).toEqual([])
+  await expectNoServerFailures(logFrom)
+}, 120_000)
+
+test('no POST route with an {id} lets a member of the accused unit act on the report, and each report is unchanged afterwards', async () => {
+  const logFrom = serverLogLength(server.logPath)
+  // Read by a supervisor or leader the report does not accuse.
+  const readerOf = (story: AccusedStory) => (story.unitCode === STAFF_UNIT_CODES.supervisor ? 'leader' : 'supervisor')
+  const snapshot = async () =>
+    Promise.all(
+      stories.map(
+        async (story) =>
+          (
+            await call(server.baseUrl, 'GET', `/api/v1/staff/petitions/${story.reportId}`, {
+              token: staffNamed(readerOf(story)).accessToken,
+            })
+          ).text,
+      ),
+    )
+  const before = await snapshot()
+  const cells: Cell[] = []
+  const failures: string[] = []
+  const routes = operations.filter((operation) => operation.method !== 'get' && operation.pathParams.length > 0)
+  for (const operation of routes) {
+    const body = validBodyFor(operation)
+    for (const member of staff) {
+      const story = storyAgainst(member)
+      const cell: Cell = { route: operation.key, attacker: member.name, answers: new Map() }
+      cells.push(cell)
+      const expected = isAllowed(operation.policy, member) ? 404 : 403
+      const answer = await call(server.baseUrl, operation.method.toUpperCase(), fill(operation.path, story.reportId), {
+        token: member.accessToken,
+        idempotencyKey: randomUUID(),
+        ...(body === undefined ? {} : { body }),
+      })
+      tally(cell, answer)
+      const code = problemCodeOf(answer.json)
+      const isAboutCaller = expected === 404 && code === 'VALIDATION_FAILED'
+      const leaks = story.secrets.filter((secret) => answer.text.includes(secret))
+      const malformed = problemFailure(answer)
+      if ((answer.status !== expected && !isAboutCaller) || leaks.length > 0 || malformed) {
+        failures.push(
+          `${operation.key} on the report against ${story.unitCode} as ${member.name}: ${answer.status} (expected ${expected})` +
+            `${leaks.length > 0 ? `, leaking ${leaks.join(', ')}` : ''}${malformed ? `, ${malformed}` : ''}: ${answer.text.slice(0, 200)}`,
+        )
+      }
+    }
+  }
+  process.stdout.write(
+    `\n[ownership] POST routes with an id, on the report against the caller's own unit:\n${formatMatrix(
+      cells,
+      staff.map((member) => member.name),
+    )}\n`,
+  )
   expect(failures).toEqual([])
   expect(await snapshot()).toEqual(before)
   await expectNoServerFailures(logFrom)

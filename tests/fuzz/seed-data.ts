@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { createClient } from '@libsql/client'
 import { isRecord } from './json-schema'
 import { BOUNDARY, multipartBody, tinyPng } from './multipart'
 import type { Operation } from './openapi-document'
@@ -83,6 +85,8 @@ export async function uploadPng(baseUrl: string, token: string): Promise<string>
 export interface Reference {
   unitIds: string[]
   categoryIds: string[]
+  /** `city-rsj` → its id. */
+  unitIdByCode: Map<string, string>
 }
 
 export async function loadReference(baseUrl: string): Promise<Reference> {
@@ -90,7 +94,15 @@ export async function loadReference(baseUrl: string): Promise<Reference> {
     call(baseUrl, 'GET', '/api/v1/units'),
     call(baseUrl, 'GET', '/api/v1/categories'),
   ])
-  return { unitIds: itemIds(units.json), categoryIds: itemIds(categories.json) }
+  const unitIdByCode = new Map<string, string>()
+  if (isRecord(units.json) && Array.isArray(units.json.items)) {
+    for (const unit of units.json.items) {
+      if (isRecord(unit) && typeof unit.code === 'string' && typeof unit.id === 'string') {
+        unitIdByCode.set(unit.code, unit.id)
+      }
+    }
+  }
+  return { unitIds: itemIds(units.json), categoryIds: itemIds(categories.json), unitIdByCode }
 }
 
 export interface CreatedPetition {
@@ -101,7 +113,14 @@ export interface CreatedPetition {
 export async function submitPetition(
   baseUrl: string,
   token: string,
-  body: { categoryId: string; title: string; content: string; attachmentIds?: string[] },
+  body: {
+    kind?: 'complaint' | 'report'
+    categoryId: string
+    title: string
+    content: string
+    targetUnitId?: string
+    attachmentIds?: string[]
+  },
 ): Promise<CreatedPetition> {
   const answer = await call(baseUrl, 'POST', '/api/v1/petitions', {
     token,
@@ -144,11 +163,17 @@ export async function findSessions(
   return { sessionIds, slotIds, open }
 }
 
-export async function bookSlot(baseUrl: string, token: string, slot: OpenSlot, matter: string): Promise<string> {
+export async function bookSlot(
+  baseUrl: string,
+  token: string,
+  slot: OpenSlot,
+  matter: string,
+  petitionId?: string,
+): Promise<string> {
   const answer = await call(baseUrl, 'POST', `/api/v1/receptions/${slot.sessionId}/bookings`, {
     token,
     idempotencyKey: randomUUID(),
-    body: { slotId: slot.slotId, matter, attendees: 1 },
+    body: { slotId: slot.slotId, matter, attendees: 1, ...(petitionId ? { petitionId } : {}) },
   })
   return expectCreated(answer, 'the booking')
 }
@@ -201,4 +226,25 @@ export async function joinWaitlist(baseUrl: string, token: string, slot: OpenSlo
     body: { slotId: slot.slotId, matter, attendees: 1 },
   })
   return expectCreated(answer, 'the waiting-list entry')
+}
+
+/**
+ * Moves the decision deadline of these petitions to a day before `now`, in the running server's own database
+ * file. A deadline is days away and the server's clock is the real one: this is the only way a run of minutes
+ * can hold an overdue petition for the overdue sweep and its notices. SQLite's locking makes the second writer
+ * safe; the server's embedded client waits for the lock (docs/decisions/010-storage-faults.md).
+ */
+export async function backdateDecisionDeadlines(dataDir: string, petitionIds: readonly string[], now: number) {
+  const db = createClient({ url: `file:${join(dataDir, 'xinfang.db')}` })
+  try {
+    await db.execute('PRAGMA busy_timeout = 5000')
+    for (const id of petitionIds) {
+      await db.execute({
+        sql: 'UPDATE petitions SET decide_by = ? WHERE id = ?',
+        args: [now - 24 * 60 * 60 * 1000, id],
+      })
+    }
+  } finally {
+    db.close()
+  }
 }

@@ -203,6 +203,15 @@ test('after 复查 and 复核 the matter is final: a further request is 409 PETI
     await (await json(context, `/api/v1/staff/petitions/${again.id}`, { token: intake.accessToken })).json(),
   )
   expect(view.events[0]?.internalNote).toMatch(/复核终结.*第三十六条/)
+  // The earlier matter is now 市政府's, which the bureau's intake desk may not see: the bar, not the petition.
+  expect(view.possibleRepeatOfId).toBeNull()
+  expect(view.events[0]?.internalNote).not.toContain(petition.id)
+  const leader = await staffLogin(context, 'demo-leader')
+  const above = StaffPetitionDetailSchema.parse(
+    await (await json(context, `/api/v1/staff/petitions/${again.id}`, { token: leader.accessToken })).json(),
+  )
+  expect(above.possibleRepeatOfId).toBe(petition.id)
+  expect(above.events[0]?.internalNote).toContain(petition.id)
 
   // Once the rating window of the 复核 reply is over, the matter is 终结.
   expect(await closeLapsedPetitions(context, at('2027-01-10', '00:30'))).toEqual({ closed: 0, finalized: 1 })

@@ -10,13 +10,11 @@ import {
   StaffQueueQuerySchema,
   StaffQueueSchema,
   SweepResultSchema,
-  toShanghaiIso,
 } from '@xinfang/shared'
-import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { staffNotices } from '../db/schema'
 import { AppError } from '../domain/app-error'
 import { applyStaffAction, type StaffActor } from '../domain/workflow/apply-staff-action'
+import { listStaffNotices } from '../domain/workflow/list-staff-notices'
 import { getStaffPetition, listForSupervision, listUnitQueue, revealPersonalData } from '../domain/workflow/staff-views'
 import { sweepOverdue } from '../domain/workflow/sweep-overdue'
 import type { AppDeps, AppEnv } from '../http/context'
@@ -130,31 +128,8 @@ export function staffPetitionRoutes(deps: AppDeps) {
       responses: { 200: { description: '最近 50 条', schema: StaffNoticeListSchema } },
     },
     async (c) => {
-      const actor = staffActorOf(c)
-      const rows = await deps.database.db
-        .select()
-        .from(staffNotices)
-        .where(
-          and(
-            eq(staffNotices.role, actor.role),
-            or(isNull(staffNotices.unitId), eq(staffNotices.unitId, actor.unitId)),
-          ),
-        )
-        .orderBy(desc(staffNotices.at), desc(staffNotices.id))
-        .limit(50)
       c.header('cache-control', 'no-store')
-      return c.json(
-        {
-          items: rows.map((row) => ({
-            id: row.id,
-            at: toShanghaiIso(row.at),
-            kind: row.kind,
-            text: row.text,
-            petitionId: row.petitionId,
-          })),
-        },
-        200,
-      )
+      return c.json(await listStaffNotices(deps.database.db, staffActorOf(c)), 200)
     },
   )
 

@@ -105,6 +105,8 @@ export async function preparePetitionSubmission(
     const trackingNo = await nextTrackingNo(tx, now)
     const profile = deps.deadlines.profile
     const decideBy = deps.deadlines.after(now, profile.decide)
+    // Kept as a link only, never as a note naming the earlier petition: staff read the note where they may see the
+    // petition it names (workflow/staff-views.ts, docs/decisions/012-confidentiality-policy.md).
     const repeat = await findLikelyRepeat(tx, deps.keyring, citizenId, input, earlier)
     const possibleRepeatOfId = repeat?.id ?? null
 
@@ -140,7 +142,6 @@ export async function preparePetitionSubmission(
         type: 'submitted',
         actor: { kind: 'citizen', id: citizenId },
         publicMessage: message,
-        internalNote: repeatNoteOf(repeat),
         notice: { title: '信访事项已提交', status: '已提交', date: decideDate },
         audit: {
           action: 'petition.submit',
@@ -158,13 +159,6 @@ export async function preparePetitionSubmission(
       deadlines: { decideBy: toShanghaiIso(decideBy) },
     }
   }
-}
-
-function repeatNoteOf(repeat: { id: string; kind: 'open' | 'finalized' } | null): string | null {
-  if (!repeat) return null
-  return repeat.kind === 'finalized'
-    ? `该信访人就同一事项的信访 ${repeat.id} 已经复核终结：同一事实和理由不再受理（《信访工作条例》第三十六条第三款）`
-    : `疑似重复信访：与本人在办事项 ${repeat.id} 内容高度相似`
 }
 
 function fieldError(field: string, message: string): AppError {

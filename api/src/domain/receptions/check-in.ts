@@ -38,7 +38,7 @@ export async function checkIn(
     const scope = await loadStaffScope(tx, staffId)
     const found = await findBookingInScope(tx, scope, match.id)
     const { booking, session } = found
-    if (booking.status === 'checked_in') return { found, wasAlreadyCheckedIn: true }
+    if (booking.status === 'checked_in') return { found, scope, wasAlreadyCheckedIn: true }
     if (booking.status === 'pending') throw new AppError('INVALID_TRANSITION', { detail: '该预约尚未确认，不能签到' })
     if (booking.status !== 'confirmed') {
       throw new AppError('INVALID_TRANSITION', { detail: `该预约${BOOKING_STATUS_LABELS[booking.status]}，不能签到` })
@@ -66,11 +66,11 @@ export async function checkIn(
       },
       now,
     )
-    return { found: { ...found, booking: updated }, wasAlreadyCheckedIn: false }
+    return { found: { ...found, booking: updated }, scope, wasAlreadyCheckedIn: false }
   })
-  const { found } = result
+  const { found, scope } = result
   return {
-    booking: await toStaffBooking(deps.database.db, deps.keyring, found.booking, found.slot),
+    booking: await toStaffBooking(deps.database.db, deps.keyring, scope, found.booking, found.slot),
     session: toSessionSummary(found),
     wasAlreadyCheckedIn: result.wasAlreadyCheckedIn,
   }

@@ -26,7 +26,7 @@ export async function decideBooking(
   decision: BookingDecision,
   now: number,
 ): Promise<StaffBooking> {
-  const { booking, slot } = await deps.database.write(async (tx) => {
+  const { booking, slot, scope } = await deps.database.write(async (tx) => {
     const scope = await loadStaffScope(tx, staffId)
     const found = await findBookingInScope(tx, scope, bookingId)
     if (found.session.endsAt <= now) throw new AppError('INVALID_TRANSITION', { detail: '该场接访已结束' })
@@ -62,7 +62,7 @@ export async function decideBooking(
       },
       now,
     )
-    return { booking: updated, slot: found.slot }
+    return { booking: updated, slot: found.slot, scope }
   })
-  return toStaffBooking(deps.database.db, deps.keyring, booking, slot)
+  return toStaffBooking(deps.database.db, deps.keyring, scope, booking, slot)
 }

@@ -37,7 +37,7 @@ export async function listSessionBookings(
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
-    items: await Promise.all(page.map((row) => toStaffBooking(db, keyring, row.booking, row.slot))),
+    items: await Promise.all(page.map((row) => toStaffBooking(db, keyring, scope, row.booking, row.slot))),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.booking.createdAt, last.booking.id]) : null,
   }
 }

@@ -21,7 +21,7 @@ export async function markNoShow(
   bookingId: string,
   now: number,
 ): Promise<StaffBooking> {
-  const { booking, slot } = await deps.database.write(async (tx) => {
+  const { booking, slot, scope } = await deps.database.write(async (tx) => {
     const scope = await loadStaffScope(tx, staffId)
     const found = await findBookingInScope(tx, scope, bookingId)
     if (now < found.session.startsAt) {
@@ -47,7 +47,7 @@ export async function markNoShow(
       { actorKind: 'staff', actorId: staffId, action: 'booking.no_show', subjectKind: 'booking', subjectId: bookingId },
       now,
     )
-    return { booking: updated, slot: found.slot }
+    return { booking: updated, slot: found.slot, scope }
   })
-  return toStaffBooking(deps.database.db, deps.keyring, booking, slot)
+  return toStaffBooking(deps.database.db, deps.keyring, scope, booking, slot)
 }

@@ -1,3 +1,4 @@
+import type { StaffRole } from '@xinfang/shared'
 import { eq } from 'drizzle-orm'
 import { staffAccounts, units } from '../../db/schema'
 import { AppError } from '../app-error'
@@ -9,19 +10,20 @@ import type { Reader } from './session-view'
  */
 export interface StaffScope {
   staffId: string
+  role: StaffRole
   unitId: string
   isBureau: boolean
 }
 
 export async function loadStaffScope(db: Reader, staffId: string): Promise<StaffScope> {
   const [row] = await db
-    .select({ unitId: staffAccounts.unitId, kind: units.kind })
+    .select({ role: staffAccounts.role, unitId: staffAccounts.unitId, kind: units.kind })
     .from(staffAccounts)
     .innerJoin(units, eq(units.id, staffAccounts.unitId))
     .where(eq(staffAccounts.id, staffId))
     .limit(1)
   if (!row) throw new AppError('UNAUTHENTICATED', { detail: '账号状态已变更，请重新登录' })
-  return { staffId, unitId: row.unitId, isBureau: row.kind === 'petition_bureau' }
+  return { staffId, role: row.role, unitId: row.unitId, isBureau: row.kind === 'petition_bureau' }
 }
 
 export function isInScope(scope: StaffScope, unitId: string): boolean {

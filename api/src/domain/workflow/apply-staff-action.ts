@@ -1,5 +1,4 @@
 import {
-  canStaffSee,
   DAY_MS,
   decideStaffAction,
   STAFF_ACTION_LABELS,
@@ -11,6 +10,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Database, WriteTx } from '../../db/client'
 import { petitions, units } from '../../db/schema'
 import { AppError } from '../app-error'
+import { isPetitionVisibleTo } from '../petitions/petition-visibility'
 import { recordPetitionStep } from '../petitions/record-step'
 import type { DeadlinePolicy } from './deadline-policy'
 import { publicMessageFor } from './timeline-messages'
@@ -54,7 +54,7 @@ export async function applyStaffAction(
     const [row] = await tx.select().from(petitions).where(eq(petitions.id, petitionId)).limit(1)
     const view = row ? workflowViewOf(row) : undefined
     // A petition the actor may not see does not exist for them (no existence oracle).
-    if (!row || !view || !canStaffSee(actor, view)) throw new AppError('NOT_FOUND')
+    if (!row || !view || !isPetitionVisibleTo(actor, view)) throw new AppError('NOT_FOUND')
     if (action.version !== row.version) {
       throw new AppError('VERSION_CONFLICT', { detail: `该事项已被更新（当前版本 ${row.version}），请刷新后重试` })
     }

@@ -1,5 +1,4 @@
 import {
-  canStaffSee,
   DAY_MS,
   DECIDING_STATUSES,
   decideStaffAction,
@@ -17,7 +16,7 @@ import {
   type StaffQueueQuery,
   toShanghaiIso,
 } from '@xinfang/shared'
-import { and, asc, desc, eq, gt, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database, Db } from '../../db/client'
 import { categories, petitionEvents, petitions, units } from '../../db/schema'
@@ -26,6 +25,7 @@ import { AppError } from '../app-error'
 import { appendAudit } from '../audit/audit-log'
 import { loadPlainProfile } from '../identity/citizen-profile'
 import { listPetitionAttachments } from '../petitions/petition-views'
+import { mayKnowPetitioner, petitionVisibleTo, visibleLinkTarget } from '../petitions/petition-visibility'
 import { addressAad, contentAad } from '../petitions/submit-petition'
 import { decryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
@@ -62,10 +62,19 @@ function currentDeadlineOf(row: PetitionRow): number | null {
 
 const handling = alias(units, 'handling_units')
 
+/**
+ * A row as the query read it: the petition with its category and handling unit, and the id of the petition it may
+ * repeat only when the reader may see that one (`visibleLinkTarget`), else null.
+ */
+interface ReadRow {
+  petition: PetitionRow
+  category: { id: string; name: string }
+  unit: { id: string; name: string }
+  repeatOfId: string | null
+}
+
 function summaryOf(
-  row: PetitionRow,
-  category: { id: string; name: string },
-  handlingUnit: { id: string; name: string },
+  { petition: row, category, unit: handlingUnit, repeatOfId }: ReadRow,
   now: number,
 ): StaffPetitionSummary {
   const deadline = currentDeadlineOf(row)
@@ -81,38 +90,46 @@ function summaryOf(
     handlingUnit,
     nextDeadline: nextDeadlineOf(clockOf(row), now),
     isOverdue: deadline !== null && now > deadline,
-    possibleRepeatOfId: row.possibleRepeatOfId,
+    possibleRepeatOfId: repeatOfId,
     lastSupervisedAt: row.lastSupervisedAt === null ? null : toShanghaiIso(row.lastSupervisedAt),
   }
 }
 
-/** Reports against the caller's own unit never appear in any list (Art. 30 ¶3). */
-function notAccusing(actor: StaffActor): SQL {
-  return or(
-    ne(petitions.kind, 'report'),
-    sql`${petitions.targetUnitId} IS NULL`,
-    ne(petitions.targetUnitId, actor.unitId),
-  ) as SQL
+/**
+ * Every read of petitions for staff goes through here: only petitions the actor may see (petition-visibility.ts),
+ * each with its repeat link only when the actor may see the petition it points at.
+ */
+function selectVisible(db: Db, actor: StaffActor) {
+  const repeat = visibleLinkTarget(actor, petitions.possibleRepeatOfId, 'repeat_of')
+  return {
+    query: db
+      .select({
+        petition: petitions,
+        category: { id: categories.id, name: categories.name },
+        unit: { id: handling.id, name: handling.name },
+        repeatOfId: repeat.target.id,
+      })
+      .from(petitions)
+      .innerJoin(categories, eq(categories.id, petitions.categoryId))
+      .innerJoin(handling, eq(handling.id, petitions.handlingUnitId))
+      .leftJoin(repeat.target, repeat.on),
+    visible: petitionVisibleTo(actor),
+  }
 }
 
 async function listWhere(
   db: Db,
+  actor: StaffActor,
   where: SQL | undefined,
   query: { cursor?: string | undefined; limit: number },
   now: number,
 ) {
   const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
-  const rows = await db
-    .select({
-      petition: petitions,
-      category: { id: categories.id, name: categories.name },
-      unit: { id: handling.id, name: handling.name },
-    })
-    .from(petitions)
-    .innerJoin(categories, eq(categories.id, petitions.categoryId))
-    .innerJoin(handling, eq(handling.id, petitions.handlingUnitId))
+  const { query: select, visible } = selectVisible(db, actor)
+  const rows = await select
     .where(
       and(
+        visible,
         where,
         after
           ? or(
@@ -127,7 +144,7 @@ async function listWhere(
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
-    items: page.map((r) => summaryOf(r.petition, r.category, r.unit, now)),
+    items: page.map((row) => summaryOf(row, now)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.petition.submittedAt, last.petition.id]) : null,
   }
 }
@@ -136,9 +153,9 @@ async function listWhere(
 export function listUnitQueue(db: Db, actor: StaffActor, query: StaffQueueQuery, now: number) {
   return listWhere(
     db,
+    actor,
     and(
       eq(petitions.handlingUnitId, actor.unitId),
-      notAccusing(actor),
       query.status ? eq(petitions.status, query.status) : undefined,
       query.categoryId ? eq(petitions.categoryId, query.categoryId) : undefined,
       query.kind ? eq(petitions.kind, query.kind) : undefined,
@@ -155,36 +172,37 @@ export function listUnitQueue(db: Db, actor: StaffActor, query: StaffQueueQuery,
 
 /** 督办: every overdue or nearly due petition across units, for supervisors and leaders. */
 export function listForSupervision(db: Db, actor: StaffActor, query: { cursor?: string; limit: number }, now: number) {
-  return listWhere(db, and(notAccusing(actor), lte(currentDeadline, now + NEARLY_DUE_DAYS * DAY_MS)), query, now)
+  return listWhere(db, actor, lte(currentDeadline, now + NEARLY_DUE_DAYS * DAY_MS), query, now)
 }
 
+/** One petition the actor may see; any other does not exist for them (no existence oracle). */
 async function loadVisible(db: Db, actor: StaffActor, petitionId: string) {
-  const targetUnits = alias(units, 'target_units')
-  const [row] = await db
-    .select({
-      petition: petitions,
-      category: { id: categories.id, name: categories.name },
-      unit: { id: handling.id, name: handling.name },
-      target: { id: targetUnits.id, name: targetUnits.name },
-    })
-    .from(petitions)
-    .innerJoin(categories, eq(categories.id, petitions.categoryId))
-    .innerJoin(handling, eq(handling.id, petitions.handlingUnitId))
-    .leftJoin(targetUnits, eq(targetUnits.id, petitions.targetUnitId))
-    .where(eq(petitions.id, petitionId))
-    .limit(1)
-  if (!row || !canStaffSee(actor, workflowViewOf(row.petition))) throw new AppError('NOT_FOUND')
+  const { query, visible } = selectVisible(db, actor)
+  const [row] = await query.where(and(eq(petitions.id, petitionId), visible)).limit(1)
+  if (!row) throw new AppError('NOT_FOUND')
   return row
 }
 
+async function targetUnitOf(db: Db, unitId: string | null) {
+  if (unitId === null) return null
+  const [unit] = await db.select({ id: units.id, name: units.name }).from(units).where(eq(units.id, unitId)).limit(1)
+  return unit ?? null
+}
+
 /**
- * Who a report came from is known only to the discipline body that received it: once a report is forwarded
- * to any other unit, the petitioner is withheld there, masked or not.
+ * The note that flags a likely repeat, written from the link when the reader may follow it. It is never stored as
+ * text: a note naming a petition would reach readers the link is withheld from. A link the reader may not follow
+ * leaves no note — except that an earlier matter finalized after 复核 still bars the same facts and reasons
+ * (Art. 36 ¶3), which whoever decides on the new one must know; that note names no petition, and can never stand
+ * for a report, which has no 复查 or 复核 and so is never finalized.
  */
-async function mayKnowPetitioner(db: Db, actor: StaffActor, row: PetitionRow): Promise<boolean> {
-  if (row.kind !== 'report') return true
-  const [unit] = await db.select({ kind: units.kind }).from(units).where(eq(units.id, actor.unitId)).limit(1)
-  return unit?.kind === 'discipline'
+function repeatNoteOf(petition: PetitionRow, visibleRepeatOfId: string | null): string | null {
+  if (petition.possibleRepeatOfId === null) return null
+  if (petition.repeatKind === 'finalized') {
+    const earlier = visibleRepeatOfId === null ? '' : ` ${visibleRepeatOfId} `
+    return `该信访人就同一事项的信访${earlier}已经复核终结：同一事实和理由不再受理（《信访工作条例》第三十六条第三款）`
+  }
+  return visibleRepeatOfId === null ? null : `疑似重复信访：与本人在办事项 ${visibleRepeatOfId} 内容高度相似`
 }
 
 export async function getStaffPetition(
@@ -196,6 +214,7 @@ export async function getStaffPetition(
   const db = deps.database.db
   const row = await loadVisible(db, actor, petitionId)
   const { petition } = row
+  const repeatNote = repeatNoteOf(petition, row.repeatOfId)
   const profile = (await mayKnowPetitioner(db, actor, petition))
     ? await loadPlainProfile(db, deps.keyring, petition.citizenId)
     : null
@@ -211,17 +230,18 @@ export async function getStaffPetition(
   const profileRules = deps.deadlines.profileOf(petition.deadlineProfile)
   const view = workflowViewOf(petition)
   return {
-    ...summaryOf(petition, row.category, row.unit, now),
+    ...summaryOf(row, now),
     content: await decryptField(deps.keyring, petition.contentEnc, contentAad(petition.id)),
     address: address === null ? null : maskAddress(address),
     petitioner: profile ? maskProfile(profile) : null,
-    targetUnit: row.target?.id ? { id: row.target.id, name: row.target.name } : null,
+    targetUnit: await targetUnitOf(db, petition.targetUnitId),
     attachments: files,
     events: events.map((event) => ({
       at: toShanghaiIso(event.at),
       type: event.type,
       publicMessage: event.publicMessage,
-      internalNote: event.internalNote,
+      // Submission notes only ever flagged a repeat; older rows stored that note with the id in it.
+      internalNote: event.type === 'submitted' ? repeatNote : event.internalNote,
       actorKind: event.actorKind,
     })),
     deadlines: {

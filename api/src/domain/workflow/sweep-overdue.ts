@@ -33,6 +33,8 @@ export async function sweepOverdue(database: Database, now: number): Promise<{ m
         actorKind: 'system',
         actorId: null,
       })
+      // Addressed to every supervisor; each reads it only if they may see the petition it names, so the
+      // supervisors of a unit a report accuses never do (list-staff-notices.ts).
       await tx.insert(staffNotices).values({
         id: newId(now),
         role: 'supervisor',

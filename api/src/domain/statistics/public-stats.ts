@@ -1,5 +1,4 @@
 import { type PublicStats, shanghaiDateOf } from '@xinfang/shared'
-import type { Db } from '../../db/client'
 import { ABUSE_LIMITS, type LimitStore, windowLimiter } from '../../lib/rate-limit'
 import { AppError } from '../app-error'
 import { computeStats, EMPTY_STATS, rangeOf, type StatsDeps, type StatsRange } from './compute-stats'

@@ -7,7 +7,7 @@ import type { Keyring } from '../privacy/keyring'
 import { sendBookingNotice } from './booking-notices'
 import { findBookingSuspension } from './booking-suspension'
 import { activeBookingOf, bookingMatterAad } from './booking-view'
-import { checkInCodeFor } from './check-in-code'
+import { checkInCodeFor, checkInCodeIndexFor } from './check-in-code'
 import { takeSeats } from './seats'
 import { findSession } from './session-view'
 
@@ -76,7 +76,7 @@ export async function promoteFromWaitlist(
       attendees: next.attendees,
       matterEnc: await encryptField(keyring, matter, bookingMatterAad(bookingId)),
       petitionId: next.petitionId,
-      checkInCode: await checkInCodeFor(keyring, bookingId),
+      checkInCodeIndex: await checkInCodeIndexFor(keyring, await checkInCodeFor(keyring, bookingId)),
       createdAt: now,
       updatedAt: now,
     })

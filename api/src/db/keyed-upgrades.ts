@@ -1,4 +1,5 @@
 import { eq, isNull } from 'drizzle-orm'
+import { markChainKeyed } from '../domain/audit/audit-log'
 import type { Keyring } from '../domain/privacy/keyring'
 import { checkInCodeFor, checkInCodeIndexFor } from '../domain/receptions/check-in-code'
 import type { Logger } from '../lib/log'
@@ -10,7 +11,8 @@ const BATCH = 500
 
 /**
  * The parts of an upgrade that need the application's keys, which SQL migrations never see: run at startup
- * after the migrations, each idempotent, so every process may run them and a crash part-way loses nothing.
+ * after the migrations, each idempotent, so every process may run them and a crash part-way loses nothing. The
+ * database must carry its audit chain (withAuditChain).
  */
 export async function runKeyedUpgrades(
   deps: { database: Database; keyring: Keyring; logger: Logger },
@@ -18,6 +20,7 @@ export async function runKeyedUpgrades(
 ): Promise<void> {
   const indexed = await indexCheckInCodes(deps)
   if (indexed > 0) deps.logger.info('check-in codes indexed', { bookings: indexed })
+  if (await markChainKeyed(deps.database, now)) deps.logger.info('audit chain keyed after its legacy entries')
 }
 
 /**

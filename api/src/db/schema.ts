@@ -187,7 +187,10 @@ export const auditLog = sqliteTable('audit_log', {
   /** JSON object: the reason of a reveal, the fields of a change — never personal data itself. */
   details: text('details').notNull().default('{}'),
   prevHash: text('prev_hash').notNull(),
+  /** The entry's link: HMAC under the audit key (keyed), or plain SHA-256 for entries written before (legacy). */
   hash: text('hash').notNull(),
+  /** 0: legacy link, 1: keyed (domain/audit/audit-log.ts, docs/decisions/014-audit-chain-anchoring.md). */
+  macVersion: integer('mac_version').notNull().default(0),
 })
 
 /** Named counters advanced inside write transactions, e.g. the yearly tracking-number sequence. */

@@ -372,7 +372,7 @@ test('a no-show can be recorded only after the session began, only for a confirm
   expect(StaffBookingSchema.parse(await recorded.json()).status).toBe('no_show')
   expect((await noShow(staff)).status).toBe(409)
   expect(await seatsOf(id)).toEqual([0, 0])
-  const report = await verifyAuditChain(context.database.db)
+  const report = await verifyAuditChain(context.database.db, context.keyring.auditKey)
   expect(report.isIntact).toBe(true)
   const actions = (await context.database.db.select().from(auditLog).where(eq(auditLog.subjectId, booking.id))).map(
     (entry) => entry.action,

@@ -6,6 +6,7 @@ import { getRequestListener, RequestError } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
 import { createLocalAttachmentStorage } from './domain/attachments/storage'
+import { purgeExpiredIdempotencyKeys } from './domain/idempotency'
 import { type OutboxWorker, startOutboxWorker } from './domain/notifications/outbox-worker'
 import { KeyringError, loadKeyring } from './domain/privacy/keyring'
 import { sendBookingReminders } from './domain/receptions/send-booking-reminders'
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const logger = createJsonLogger(config.logLevel)
   // Keys before the database: production without keys must stop before touching anything.
   const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
-  const database = await prepareDatabase(config, logger)
+  const database = await prepareDatabase(config, keyring, logger)
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const wechat = createWeChatClient({ ...config.wechat, logger })
   const hasWeb = existsSync(`${config.webRoot}/index.html`)
@@ -107,8 +108,8 @@ async function main(): Promise<void> {
     )
   })
 
-  // Scheduled work every ten minutes: the overdue sweep (督办) and the day-before booking reminders. Cron-style
-  // platforms call POST /api/v1/staff/sweeps/overdue and /booking-reminders instead.
+  // Scheduled work every ten minutes: the overdue sweep (督办), the day-before booking reminders and the expiry of
+  // idempotency keys. Cron-style platforms call POST /api/v1/staff/sweeps/overdue and /booking-reminders instead.
   const sweepTimer = setInterval(() => {
     const now = Date.now()
     sweepOverdue(database, now).catch((error: unknown) => logger.warn('overdue sweep failed', { error: String(error) }))
@@ -117,6 +118,9 @@ async function main(): Promise<void> {
     )
     sendBookingReminders({ database }, now).catch((error: unknown) =>
       logger.warn('booking reminders failed', { error: String(error) }),
+    )
+    purgeExpiredIdempotencyKeys(database, now).catch((error: unknown) =>
+      logger.warn('purging expired idempotency keys failed', { error: String(error) }),
     )
   }, SWEEP_INTERVAL_MS)
   sweepTimer.unref()

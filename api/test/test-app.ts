@@ -5,6 +5,7 @@ import { inject } from 'vitest'
 import { type App, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
 import { createLocalAttachmentStorage } from '../src/domain/attachments/storage'
+import { auditChainLoggingTo, withAuditChain } from '../src/domain/audit/audit-log'
 import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
 import { createDeadlinePolicy, type DeadlinePolicy, loadHolidayCalendar } from '../src/domain/workflow/deadline-policy'
 import { type Config, loadConfig } from '../src/env'
@@ -47,10 +48,13 @@ export function createTestContext(
     WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
     ...env,
   })
-  const database = openDatabase({ url: config.databaseUrl })
   const keyring = loadKeyring({ mode: config.mode, dataDir, env: config.env })
   const logs: Record<string, unknown>[] = []
   const logger = createJsonLogger('debug', (line) => logs.push(JSON.parse(line)))
+  const database = withAuditChain(
+    openDatabase({ url: config.databaseUrl }),
+    auditChainLoggingTo(keyring.auditKey, logger),
+  )
   let now = FIXED_NOW
   const clock = () => now
   const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, title: '不支持该请求方法' },
   INVALID_TRANSITION: { status: 409, title: '当前状态下不能进行此操作' },
   VERSION_CONFLICT: { status: 409, title: '内容已被他人修改，请刷新后重试' },
+  TRANSFER_TO_SAME_UNIT: { status: 409, title: '不能转送给正在承办的单位' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, title: '相同的请求正在处理中，请稍候' },
   SLOT_FULL: { status: 409, title: '该时段名额已满' },
   BOOKING_EXISTS: { status: 409, title: '您已预约过本场接访' },

@@ -170,6 +170,17 @@ test('a report cannot be transferred or assigned to the unit it accuses', () => 
   ).toBe(false)
 })
 
+test('a petition cannot be transferred to the unit already holding it', () => {
+  const petition = petitionIn('transferred', { handlingUnitId: 'unit-dept' })
+  const actor = { role: 'handler' as const, unitId: 'unit-dept' }
+  expect(
+    decideStaffAction(petition, actor, { type: 'transfer', version: 1, toUnitId: 'unit-dept' }, NATIONAL_PROFILE),
+  ).toMatchObject({ ok: false, code: 'TRANSFER_TO_SAME_UNIT' })
+  expect(
+    decideStaffAction(petition, actor, { type: 'transfer', version: 1, toUnitId: 'unit-other' }, NATIONAL_PROFILE).ok,
+  ).toBe(true)
+})
+
 test('a petition forwarded to an outside body takes nothing but notes', () => {
   const forwarded = petitionIn('transferred', { isWithExternalBody: true })
   expect(

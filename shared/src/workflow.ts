@@ -206,7 +206,7 @@ export interface WorkflowActor {
 
 export type TransitionDecision =
   | { ok: true; to: PetitionStatus }
-  | { ok: false; code: 'INVALID_TRANSITION' | 'FORBIDDEN'; reason: string }
+  | { ok: false; code: 'INVALID_TRANSITION' | 'FORBIDDEN' | 'TRANSFER_TO_SAME_UNIT'; reason: string }
 
 /** Supervision works across units (督办): these roles see petitions wherever they are handled. */
 export const CROSS_UNIT_ROLES: readonly StaffRole[] = ['supervisor', 'leader']
@@ -249,6 +249,15 @@ export function decideStaffAction(
   }
   if (!rule.from.includes(petition.status)) {
     return { ok: false, code: 'INVALID_TRANSITION', reason: `当前状态下不能“${STAFF_ACTION_LABELS[action.type]}”` }
+  }
+  // A transfer starts the receiving unit's own decision limit (Art. 22); to the unit already holding the matter
+  // it would only restart the clock, and could be repeated to keep a lapsed petition from ever being overdue.
+  if (action.type === 'transfer' && action.toUnitId === petition.handlingUnitId) {
+    return {
+      ok: false,
+      code: 'TRANSFER_TO_SAME_UNIT',
+      reason: '该事项正由本单位承办，请直接受理或不予受理，或转送其他单位',
+    }
   }
   if (petition.kind === 'report') {
     const destination =

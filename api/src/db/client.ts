@@ -45,7 +45,7 @@ export interface DatabaseOptions {
 }
 
 /**
- * Durability settings for every connection to an embedded file. `synchronous=FULL` because in WAL mode NORMAL
+ * Durability and hygiene settings for every connection to an embedded file. `synchronous=FULL` because in WAL mode NORMAL
  * can lose acknowledged commits on power loss. Applied per connection: these settings do not persist in the file
  * (except `journal_mode`), and the client opens new connections whenever its pool grows or drops a broken one.
  */
@@ -53,6 +53,9 @@ export function connectionPragmas(busyTimeoutMs: number): string[] {
   return [
     'PRAGMA journal_mode = WAL',
     'PRAGMA synchronous = FULL',
+    // Deleted rows are zeroed on the pages being written anyway, so what was deleted (expired idempotency keys,
+    // replays purged by a migration) does not linger in free space of the file. FAST adds no I/O.
+    'PRAGMA secure_delete = FAST',
     `PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`,
     'PRAGMA foreign_keys = ON',
   ]

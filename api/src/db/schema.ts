@@ -184,7 +184,10 @@ export const auditLog = sqliteTable('audit_log', {
   /** JSON object: the reason of a reveal, the fields of a change — never personal data itself. */
   details: text('details').notNull().default('{}'),
   prevHash: text('prev_hash').notNull(),
+  /** The entry's link: HMAC under the audit key (keyed), or plain SHA-256 for entries written before (legacy). */
   hash: text('hash').notNull(),
+  /** 0: legacy link, 1: keyed (domain/audit/audit-log.ts, docs/decisions/014-audit-chain-anchoring.md). */
+  macVersion: integer('mac_version').notNull().default(0),
 })
 
 /** Named counters advanced inside write transactions, e.g. the yearly tracking-number sequence. */
@@ -354,12 +357,20 @@ export const idempotencyKeys = sqliteTable(
     key: text('key').notNull(),
     /** The operation, e.g. `POST /petitions`, so one key cannot replay another route's answer. */
     operation: text('operation').notNull(),
+    /** HMAC of the canonical request body under the index key: the body itself is the citizen's words. */
     requestHash: text('request_hash').notNull(),
     responseStatus: integer('response_status').notNull(),
+    /** The response JSON, with the fields named in `sealed_fields` replaced by their ciphertexts. */
     responseBody: text('response_body').notNull(),
+    /** Top-level response fields stored encrypted (query code, matter, check-in code): decision 013. */
+    sealedFields: text('sealed_fields', { mode: 'json' }).$type<string[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.scope, table.operation, table.key] })],
+  (table) => [
+    primaryKey({ columns: [table.scope, table.operation, table.key] }),
+    // Keys expire (IDEMPOTENCY_KEY_TTL_MS): the purge finds them by age.
+    index('idempotency_keys_created_idx').on(table.createdAt),
+  ],
 )
 
 /** A seat booking at a reception session. Seats held = `attendees`. */
@@ -382,7 +393,11 @@ export const bookings = sqliteTable(
     attendees: integer('attendees').notNull(),
     matterEnc: text('matter_enc').notNull(),
     petitionId: text('petition_id').references(() => petitions.id),
-    checkInCode: text('check_in_code').notNull().unique(),
+    /**
+     * Blind index of the 签到码 (check-in-code.ts): the code itself is derived from the id under the index key and
+     * never stored. Null only on a booking made before the index existed, until startup fills it in.
+     */
+    checkInCodeIndex: text('check_in_code_index').unique(),
     /** Why staff rejected the booking or cancelled the session: shown to the citizen. */
     statusReason: text('status_reason'),
     checkedInAt: integer('checked_in_at'),

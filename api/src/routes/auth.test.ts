@@ -99,6 +99,7 @@ test('demo login and the demo staff accounts do not exist in production mode', a
     XINFANG_DATA_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     XINFANG_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
     XINFANG_TOKEN_SECRET: Buffer.alloc(32, 3).toString('base64'),
+    XINFANG_AUDIT_KEY: Buffer.alloc(32, 4).toString('base64'),
   })
   try {
     expect((await json(production, '/api/v1/auth/demo', { body: {} })).status).toBe(404)

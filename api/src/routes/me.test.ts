@@ -141,7 +141,7 @@ test('every profile change is in the audit log, which verifies as intact and bre
   await citizenWithProfile(context, 'audited-2')
   const admin = await staffLogin(context, 'demo-admin')
   const intact = await (await json(context, '/api/v1/staff/audit/verify', { token: admin.accessToken })).json()
-  expect(intact).toEqual({ isIntact: true, entries: 2 })
+  expect(intact).toEqual({ isIntact: true, entries: 2, anchoredSeq: 2 })
 
   await expect(context.database.client.execute("UPDATE audit_log SET action = 'x' WHERE seq = 1")).rejects.toThrow(
     /append-only/,
@@ -153,5 +153,5 @@ test('every profile change is in the audit log, which verifies as intact and bre
     UPDATE audit_log SET details = '{"fields":[]}' WHERE seq = 1;
   `)
   const broken = await (await json(context, '/api/v1/staff/audit/verify', { token: admin.accessToken })).json()
-  expect(broken).toEqual({ isIntact: false, entries: 0, brokenAtSeq: 1 })
+  expect(broken).toEqual({ isIntact: false, entries: 0, brokenAtSeq: 1, problem: 'rewritten' })
 })

@@ -13,7 +13,7 @@ import { z } from 'zod'
 import { AppError } from '../domain/app-error'
 import { readAttachment } from '../domain/attachments/read-attachment'
 import { uploadAttachment } from '../domain/attachments/upload-attachment'
-import { parseIdempotencyKey, runIdempotently } from '../domain/idempotency'
+import { parseIdempotencyKey, runIdempotently, sealReplaySecrets } from '../domain/idempotency'
 import { requireProfile } from '../domain/identity/citizen-profile'
 import { getOwnPetition, listOwnPetitions } from '../domain/petitions/petition-views'
 import { preparePetitionSubmission } from '../domain/petitions/submit-petition'
@@ -100,13 +100,14 @@ export function petitionRoutes(deps: AppDeps) {
       const citizenId = c.get('principal').id
       await requireProfile(deps.database.db, citizenId)
       const now = deps.now()
-      const register = await preparePetitionSubmission(deps, citizenId, body, now)
-      const result = await runIdempotently(
-        deps.database,
-        { scope: `citizen:${citizenId}`, operation: 'POST /petitions', key, body },
-        now,
-        async (tx) => ({ status: 201, body: await register(tx) }),
-      )
+      const { register, queryCode } = await preparePetitionSubmission(deps, citizenId, body, now)
+      const request = { scope: `citizen:${citizenId}`, operation: 'POST /petitions', key, body }
+      // The query code is kept only as a blind index; the replay that recovers a lost answer holds it sealed.
+      const secrets = await sealReplaySecrets(deps.keyring, request, { queryCode })
+      const result = await runIdempotently(deps.database, request, secrets, now, async (tx) => ({
+        status: 201,
+        body: await register(tx),
+      }))
       deps.afterCommit?.('POST /petitions')
       c.header('cache-control', 'no-store')
       if (result.isReplay) c.header('idempotent-replayed', 'true')

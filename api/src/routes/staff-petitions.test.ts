@@ -16,7 +16,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { citizenWithProfile, createStaff, demoLogin, json, staffLogin } from '../../test/auth-helpers'
 import { createTestContext, type TestContext } from '../../test/test-app'
-import { auditLog, messages } from '../db/schema'
+import { auditLog, messages, petitions } from '../db/schema'
 
 let context: TestContext
 let labor: string
@@ -192,6 +192,64 @@ test('转送 to another unit moves the petition to that unit’s queue with a fr
   expect(bureauQueue.items.map((p) => p.id)).not.toContain(petition.id)
   // The receiving unit may now accept it.
   expect((await act(handler.accessToken, petition.id, { type: 'accept', version: 2 })).status).toBe(200)
+})
+
+test('a unit cannot 转送 a petition to itself: 409 TRANSFER_TO_SAME_UNIT, and its deadline and overdue mark stand', async () => {
+  const { petition } = await submit('self-transfer')
+  context.setNow(shanghaiTime('2026-12-09', '00:30'))
+  const supervisor = await staffLogin(context, 'demo-supervisor')
+  await json(context, '/api/v1/staff/sweeps/overdue', { method: 'POST', token: supervisor.accessToken })
+  const intake = await staffLogin(context, 'demo-intake')
+  const before = await detail(intake.accessToken, petition.id)
+
+  const refused = await act(intake.accessToken, petition.id, {
+    type: 'transfer',
+    version: 1,
+    toUnitId: unitIds['city-xfj'],
+  })
+  expect(refused.status).toBe(409)
+  const problem = ProblemSchema.parse(await refused.json())
+  expect(problem).toMatchObject({ code: 'TRANSFER_TO_SAME_UNIT', title: '不能转送给正在承办的单位' })
+
+  const after = await detail(intake.accessToken, petition.id)
+  expect(after).toMatchObject({ version: 1, status: 'submitted', isOverdue: true, deadlines: before.deadlines })
+  expect(after.availableActions).toContain('transfer')
+  const [row] = await context.database.db.select().from(petitions).where(eq(petitions.id, petition.id))
+  expect(row).toMatchObject({ overdueSince: shanghaiTime('2026-12-09', '00:30'), decidedAt: null })
+})
+
+test('转送 of an overdue petition keeps it overdue and under supervision, and counts the decision as late', async () => {
+  const { petition } = await submit('late-transfer')
+  const sweptAt = shanghaiTime('2026-12-09', '00:30')
+  context.setNow(sweptAt)
+  const supervisor = await staffLogin(context, 'demo-supervisor')
+  await json(context, '/api/v1/staff/sweeps/overdue', { method: 'POST', token: supervisor.accessToken })
+  const intake = await staffLogin(context, 'demo-intake')
+  const moved = await act(intake.accessToken, petition.id, {
+    type: 'transfer',
+    version: 1,
+    toUnitId: unitIds['city-rsj'],
+  })
+  expect(moved.status).toBe(200)
+
+  const [row] = await context.database.db.select().from(petitions).where(eq(petitions.id, petition.id))
+  expect(row).toMatchObject({ overdueSince: sweptAt, decidedAt: sweptAt, isDecidedOnTime: false })
+  const handler = await staffLogin(context, 'demo-handler')
+  const overdue = StaffQueueSchema.parse(
+    await (await json(context, '/api/v1/staff/petitions?overdue=true', { token: handler.accessToken })).json(),
+  )
+  expect(overdue.items.map((p) => [p.id, p.isOverdue])).toEqual([[petition.id, true]])
+  const supervision = StaffQueueSchema.parse(
+    await (await json(context, '/api/v1/staff/supervision', { token: supervisor.accessToken })).json(),
+  )
+  expect(supervision.items.map((p) => p.id)).toContain(petition.id)
+  const stats = await (await json(context, '/api/v1/stats/public?from=2026-11-01&to=2026-12-31')).json()
+  expect(stats.overall.timelyDecisionRate).toBe(0)
+
+  // The receiving unit's decision ends the lapse.
+  expect((await act(handler.accessToken, petition.id, { type: 'accept', version: 2 })).status).toBe(200)
+  const [accepted] = await context.database.db.select().from(petitions).where(eq(petitions.id, petition.id))
+  expect(accepted).toMatchObject({ overdueSince: null, isDecidedOnTime: false })
 })
 
 test('转送 to a body outside the system closes the matter here and tells the citizen whom to contact', async () => {

@@ -29,6 +29,7 @@ import {
 import { createTestContext, type TestContext } from '../../test/test-app'
 import { auditLog, bookings, messages, receptionSlots, waitlistEntries } from '../db/schema'
 import { verifyAuditChain } from '../domain/audit/audit-log'
+import { checkInCodeIndexFor } from '../domain/receptions/check-in-code'
 
 let context: TestContext
 let adminToken: string
@@ -347,8 +348,9 @@ test('checking in the day after the session is 409; an unknown code or one not s
   const unknown = await call(context, '/api/v1/staff/check-in', { body: { code: '2222222222' }, token: staff })
   expect(unknown.status).toBe(404)
   // A code planted in the database without the signing key does not verify.
+  const planted = await checkInCodeIndexFor(context.keyring, 'ABCDEFGHJK')
   await context.database.write((tx) =>
-    tx.update(bookings).set({ checkInCode: 'ABCDEFGHJK' }).where(eq(bookings.id, booking.id)),
+    tx.update(bookings).set({ checkInCodeIndex: planted }).where(eq(bookings.id, booking.id)),
   )
   const forged = await call(context, '/api/v1/staff/check-in', { body: { code: 'ABCDEFGHJK' }, token: staff })
   expect(forged.status).toBe(404)
@@ -370,7 +372,7 @@ test('a no-show can be recorded only after the session began, only for a confirm
   expect(StaffBookingSchema.parse(await recorded.json()).status).toBe('no_show')
   expect((await noShow(staff)).status).toBe(409)
   expect(await seatsOf(id)).toEqual([0, 0])
-  const report = await verifyAuditChain(context.database.db)
+  const report = await verifyAuditChain(context.database.db, context.keyring.auditKey)
   expect(report.isIntact).toBe(true)
   const actions = (await context.database.db.select().from(auditLog).where(eq(auditLog.subjectId, booking.id))).map(
     (entry) => entry.action,

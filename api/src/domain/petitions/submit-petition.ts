@@ -48,8 +48,9 @@ export const addressAad = (petitionId: string) => fieldAad('petitions', 'address
 /**
  * A submission in two parts. `preparePetitionSubmission` does, before any lock is taken, what needs none: the new
  * row's id and query code, the ciphertexts bound to that id, the code's blind index, and the citizen's earlier
- * petitions decrypted for the repeat check. The function it returns registers the petition inside the caller's
- * write transaction (which also holds the idempotency key). Writes are serialized in one writer (decision 006),
+ * petitions decrypted for the repeat check. The `register` it returns records the petition inside the caller's
+ * write transaction (which also holds the idempotency key); the query code is returned too, so that the caller can
+ * seal it for the stored replay before the lock as well. Writes are serialized in one writer (decision 006),
  * so whatever a submission spends inside it holds up every other write; see docs/decisions/011-write-path-cpu.md.
  *
  * Reports (检举控告) go to the discipline commission and everything else to the petition bureau, whose staff decide
@@ -61,7 +62,7 @@ export async function preparePetitionSubmission(
   citizenId: string,
   input: PetitionCreate,
   now: number,
-): Promise<(tx: WriteTx) => Promise<PetitionCreated>> {
+): Promise<{ register: (tx: WriteTx) => Promise<PetitionCreated>; queryCode: string }> {
   const id = newId(now)
   const queryCode = newQueryCode()
   const [queryCodeHash, contentEnc, addressEnc, earlier] = await Promise.all([
@@ -71,7 +72,7 @@ export async function preparePetitionSubmission(
     similarityOfEarlier(deps.database.db, deps.keyring, citizenId, input),
   ])
 
-  return async (tx) => {
+  const register = async (tx: WriteTx): Promise<PetitionCreated> => {
     const reference = await referenceSnapshot(deps.database, now)
     if (!reference.hasCategory(input.categoryId)) throw fieldError('categoryId', '请选择列表中的事项分类')
     if (input.targetUnitId && !reference.hasUnit(input.targetUnitId)) {
@@ -159,6 +160,7 @@ export async function preparePetitionSubmission(
       deadlines: { decideBy: toShanghaiIso(decideBy) },
     }
   }
+  return { register, queryCode }
 }
 
 function fieldError(field: string, message: string): AppError {

@@ -75,7 +75,7 @@ test('a demo keyring file whose permissions were widened is narrowed back to 060
   expect(modeOf(demoKeyringPath(dataDir))).toBe(0o600)
 })
 
-test('the generated keys are 32 random bytes each and the three secrets differ', () => {
+test('the generated keys are 32 random bytes each and the secrets differ', () => {
   const keyring = loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), env: {} })
   const dataKey = keyring.dataKeys.get(keyring.currentDataKeyId)!
   expect(dataKey).toHaveLength(32)
@@ -83,12 +83,44 @@ test('the generated keys are 32 random bytes each and the three secrets differ',
   expect(keyring.tokenSecret).toHaveLength(32)
   expect(keyring.indexKey).not.toEqual(dataKey)
   expect(keyring.tokenSecret).not.toEqual(keyring.indexKey)
+  expect(keyring.auditKey).toHaveLength(32)
+  expect(keyring.auditKey).not.toEqual(keyring.indexKey)
+  expect(keyring.auditKey).not.toEqual(keyring.tokenSecret)
+})
+
+test('a demo keyring file from before the audit key gets one, and keeps every other secret', () => {
+  const dataDir = temporaryDirectory()
+  const path = demoKeyringPath(dataDir)
+  const { auditKey: _absent, ...older } = createKeyringFile()
+  mkdirSync(join(dataDir, 'secrets'), { recursive: true })
+  writeFileSync(path, JSON.stringify(older), { mode: 0o600 })
+  const keyring = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  expect(keyring.auditKey).toHaveLength(32)
+  expect(Buffer.from(keyring.indexKey).toString('base64')).toBe(older.indexKey)
+  const again = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  expect(again.auditKey).toEqual(keyring.auditKey)
+})
+
+test('a secrets directory whose keys.json has no audit key is refused in production', () => {
+  const secretsDir = temporaryDirectory()
+  const { auditKey: _absent, ...older } = createKeyringFile()
+  writeFileSync(join(secretsDir, 'keys.json'), JSON.stringify(older))
+  const error = loadFailure(() =>
+    loadKeyring({ mode: 'production', dataDir: secretsDir, env: { XINFANG_SECRETS_DIR: secretsDir } }),
+  )
+  expect(error.message).toContain('auditKey')
 })
 
 test('production mode without keys refuses to start and names the variables to set', () => {
   const dataDir = temporaryDirectory()
   const error = loadFailure(() => loadKeyring({ mode: 'production', dataDir, env: {} }))
-  for (const name of ['XINFANG_DATA_KEYS', 'XINFANG_INDEX_KEY', 'XINFANG_TOKEN_SECRET', 'XINFANG_SECRETS_DIR']) {
+  for (const name of [
+    'XINFANG_DATA_KEYS',
+    'XINFANG_INDEX_KEY',
+    'XINFANG_TOKEN_SECRET',
+    'XINFANG_AUDIT_KEY',
+    'XINFANG_SECRETS_DIR',
+  ]) {
     expect(error.message).toContain(name)
   }
   expect(existsSync(demoKeyringPath(dataDir))).toBe(false)
@@ -105,7 +137,12 @@ test('explicit variables are used in production, the first data key being the cu
   const keyring = loadKeyring({
     mode: 'production',
     dataDir: temporaryDirectory(),
-    env: { XINFANG_DATA_KEYS: `k2:${k2}, k1:${k1}`, XINFANG_INDEX_KEY: index, XINFANG_TOKEN_SECRET: token },
+    env: {
+      XINFANG_DATA_KEYS: `k2:${k2}, k1:${k1}`,
+      XINFANG_INDEX_KEY: index,
+      XINFANG_TOKEN_SECRET: token,
+      XINFANG_AUDIT_KEY: key(),
+    },
   })
   expect(keyring.source).toBe('environment')
   expect(keyring.currentDataKeyId).toBe('k2')
@@ -120,7 +157,12 @@ test('explicit variables win over a generated demo file in demo mode', () => {
   const keyring = loadKeyring({
     mode: 'demo',
     dataDir,
-    env: { XINFANG_DATA_KEYS: `main:${key()}`, XINFANG_INDEX_KEY: key(), XINFANG_TOKEN_SECRET: key() },
+    env: {
+      XINFANG_DATA_KEYS: `main:${key()}`,
+      XINFANG_INDEX_KEY: key(),
+      XINFANG_TOKEN_SECRET: key(),
+      XINFANG_AUDIT_KEY: key(),
+    },
   })
   expect(keyring.currentDataKeyId).toBe('main')
   expect(existsSync(demoKeyringPath(dataDir))).toBe(false)
@@ -130,14 +172,19 @@ test('setting only some of the key variables is refused with the missing names',
   const error = loadFailure(() =>
     loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), env: { XINFANG_DATA_KEYS: `k1:${key()}` } }),
   )
-  expect(error.message).toContain('missing: XINFANG_INDEX_KEY, XINFANG_TOKEN_SECRET')
+  expect(error.message).toContain('missing: XINFANG_INDEX_KEY, XINFANG_TOKEN_SECRET, XINFANG_AUDIT_KEY')
 })
 
 test('keys of the wrong length, bad base64 or malformed key lists are refused', () => {
   const env = (dataKeys: string, indexKey = key()) => ({
     mode: 'production' as const,
     dataDir: temporaryDirectory(),
-    env: { XINFANG_DATA_KEYS: dataKeys, XINFANG_INDEX_KEY: indexKey, XINFANG_TOKEN_SECRET: key() },
+    env: {
+      XINFANG_DATA_KEYS: dataKeys,
+      XINFANG_INDEX_KEY: indexKey,
+      XINFANG_TOKEN_SECRET: key(),
+      XINFANG_AUDIT_KEY: key(),
+    },
   })
   expect(loadFailure(() => loadKeyring(env(`k1:${randomBytes(16).toString('base64')}`))).message).toContain(
     'exactly 32 bytes',

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path'
 import { z } from 'zod'
 
 /**
- * The secrets of the service: personal-data encryption keys, the blind-index key and the access-token signing
- * secret. They come from configuration only — never from the database, so a stolen database file (or backup)
+ * The secrets of the service: personal-data encryption keys, the blind-index key, the access-token signing
+ * secret and the audit-chain key. They come from configuration only — never from the database, so a stolen database file (or backup)
  * holds ciphertext and nothing that opens it.
  *
  * This is the one file of the privacy area that touches the file system; field-crypto.ts stays runtime-neutral.
@@ -23,6 +23,11 @@ export type Keyring = {
   readonly indexKey: KeyBytes
   /** HS256 secret that signs access tokens (jose takes it as is). */
   readonly tokenSecret: KeyBytes
+  /**
+   * HMAC-SHA-256 key of the audit chain and of the chain heads it publishes (docs/decisions/014): whoever can write
+   * the database but does not hold it cannot rewrite the audit log undetected.
+   */
+  readonly auditKey: KeyBytes
   /** Where the keys came from, for the startup log line (never log the keys themselves). */
   readonly source: KeyringSource
 }
@@ -41,6 +46,7 @@ export const KEYRING_ENV = {
   dataKeys: 'XINFANG_DATA_KEYS',
   indexKey: 'XINFANG_INDEX_KEY',
   tokenSecret: 'XINFANG_TOKEN_SECRET',
+  auditKey: 'XINFANG_AUDIT_KEY',
   secretsDir: 'XINFANG_SECRETS_DIR',
 } as const
 
@@ -63,7 +69,10 @@ export class KeyringError extends Error {
 
 const Base64KeySchema = z.string().regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'must be base64')
 
-/** `keys.json`: the same three secrets as the variables, base64-encoded. */
+/**
+ * `keys.json`: the same secrets as the variables, base64-encoded. `auditKey` came later: a demo file without it
+ * gets one on the next start; a secrets directory without it is refused.
+ */
 export const KeyringFileSchema = z
   .strictObject({
     version: z.literal(1),
@@ -71,6 +80,7 @@ export const KeyringFileSchema = z
     dataKeys: z.record(z.string().regex(KEY_ID_PATTERN), Base64KeySchema),
     indexKey: Base64KeySchema,
     tokenSecret: Base64KeySchema,
+    auditKey: Base64KeySchema.optional(),
   })
   .refine((file) => Object.hasOwn(file.dataKeys, file.currentDataKeyId), {
     path: ['currentDataKeyId'],
@@ -103,6 +113,11 @@ function freshKey(bytes = DATA_KEY_BYTES): string {
 
 /** Builds a keyring from the file form, checking every key's length. */
 export function keyringFromFile(file: KeyringFile, source: KeyringSource): Keyring {
+  if (file.auditKey === undefined) {
+    throw new KeyringError(
+      `The keyring has no audit key: add "auditKey" (base64 of 32 random bytes, e.g. openssl rand -base64 32).`,
+    )
+  }
   const dataKeys = new Map<string, KeyBytes>()
   // The current key first, then the others in file order: the map's order is the keyring's history, newest first.
   for (const id of [file.currentDataKeyId, ...Object.keys(file.dataKeys)]) {
@@ -114,11 +129,12 @@ export function keyringFromFile(file: KeyringFile, source: KeyringSource): Keyri
     dataKeys,
     indexKey: decodeKey(file.indexKey, 'The index key'),
     tokenSecret: decodeKey(file.tokenSecret, 'The token secret'),
+    auditKey: decodeKey(file.auditKey, 'The audit key'),
     source,
   })
 }
 
-/** New random secrets: one data key `k1`, an index key and a token secret, 32 bytes each. */
+/** New random secrets: one data key `k1`, an index key, a token secret and an audit key, 32 bytes each. */
 export function createKeyringFile(): KeyringFile {
   return {
     version: 1,
@@ -126,6 +142,7 @@ export function createKeyringFile(): KeyringFile {
     dataKeys: { k1: freshKey() },
     indexKey: freshKey(),
     tokenSecret: freshKey(),
+    auditKey: freshKey(),
   }
 }
 
@@ -161,6 +178,7 @@ export function keyringFileToEnv(file: KeyringFile): Record<string, string> {
     [KEYRING_ENV.dataKeys]: ids.map((id) => `${id}:${file.dataKeys[id]}`).join(','),
     [KEYRING_ENV.indexKey]: file.indexKey,
     [KEYRING_ENV.tokenSecret]: file.tokenSecret,
+    ...(file.auditKey === undefined ? {} : { [KEYRING_ENV.auditKey]: file.auditKey }),
   }
 }
 
@@ -235,7 +253,12 @@ export function rotateKeyringFile(path: string, newKeyId?: string): KeyringFile 
 // ---------------------------------------------------------------------------------------------------------------
 
 /** `k2:<base64>,k1:<base64>` → the file form; the first entry is the current key. */
-function keyringFileFromVariables(dataKeys: string, indexKey: string, tokenSecret: string): KeyringFile {
+function keyringFileFromVariables(
+  dataKeys: string,
+  indexKey: string,
+  tokenSecret: string,
+  auditKey: string,
+): KeyringFile {
   const entries = dataKeys
     .split(',')
     .map((entry) => entry.trim())
@@ -254,7 +277,7 @@ function keyringFileFromVariables(dataKeys: string, indexKey: string, tokenSecre
     if (Object.hasOwn(keys, id)) throw new KeyringError(`${KEYRING_ENV.dataKeys} lists key "${id}" twice.`)
     keys[id] = entry.slice(separator + 1)
   }
-  return { version: 1, currentDataKeyId: Object.keys(keys)[0]!, dataKeys: keys, indexKey, tokenSecret }
+  return { version: 1, currentDataKeyId: Object.keys(keys)[0]!, dataKeys: keys, indexKey, tokenSecret, auditKey }
 }
 
 function productionKeysMissingMessage(): string {
@@ -263,6 +286,7 @@ function productionKeysMissingMessage(): string {
     `  ${KEYRING_ENV.dataKeys}="k1:<base64 of 32 random bytes>"  (more keys after rotation: "k2:…,k1:…", current first)`,
     `  ${KEYRING_ENV.indexKey}="<base64 of 32 random bytes>"`,
     `  ${KEYRING_ENV.tokenSecret}="<base64 of 32 random bytes>"`,
+    `  ${KEYRING_ENV.auditKey}="<base64 of 32 random bytes>"`,
     `or ${KEYRING_ENV.secretsDir}=<directory containing ${KEYRING_FILE_NAME}>.`,
     'Generate a value with: openssl rand -base64 32',
   ].join('\n')
@@ -282,12 +306,25 @@ function loadDemoKeyring(path: string): Keyring {
   }
   // A copy or an extract may have widened the permissions of the file this service created; narrow them again.
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600)
+  const file = readKeyringFile(path)
+  if (file.auditKey !== undefined) return keyringFromFile(file, 'demo-file')
+  // Generated before the audit chain was keyed: add the key, keeping every other secret.
+  const completed = { ...file, auditKey: freshKey() }
+  const temporary = writePrivateTemporary(path, completed)
+  try {
+    renameSync(temporary, path)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw error
+  }
+  // Read back: a process starting at the same moment may have added its own key first, and the file decides.
   return keyringFromFile(readKeyringFile(path), 'demo-file')
 }
 
 /**
  * The keyring, from the first of these that is configured:
- * 1. `XINFANG_DATA_KEYS` + `XINFANG_INDEX_KEY` + `XINFANG_TOKEN_SECRET` (all three, or it is an error);
+ * 1. `XINFANG_DATA_KEYS` + `XINFANG_INDEX_KEY` + `XINFANG_TOKEN_SECRET` + `XINFANG_AUDIT_KEY` (all four, or it is
+ *    an error);
  * 2. `XINFANG_SECRETS_DIR`, a directory holding `keys.json` (e.g. a mounted Kubernetes or Docker secret);
  * 3. demo mode only: `<dataDir>/secrets/keys.json`, generated on the first start and reused on every later one.
  * Production mode with none of them throws a KeyringError naming the variables to set.
@@ -296,21 +333,21 @@ export function loadKeyring({ mode, dataDir, env }: KeyringLoadOptions): Keyring
   const dataKeys = env[KEYRING_ENV.dataKeys]?.trim() || undefined
   const indexKey = env[KEYRING_ENV.indexKey]?.trim() || undefined
   const tokenSecret = env[KEYRING_ENV.tokenSecret]?.trim() || undefined
+  const auditKey = env[KEYRING_ENV.auditKey]?.trim() || undefined
   const secretsDir = env[KEYRING_ENV.secretsDir]?.trim() || undefined
 
-  if (dataKeys !== undefined || indexKey !== undefined || tokenSecret !== undefined) {
-    if (dataKeys === undefined || indexKey === undefined || tokenSecret === undefined) {
-      const missing = [
-        dataKeys === undefined ? KEYRING_ENV.dataKeys : null,
-        indexKey === undefined ? KEYRING_ENV.indexKey : null,
-        tokenSecret === undefined ? KEYRING_ENV.tokenSecret : null,
-      ].filter((name) => name !== null)
+  const given = { dataKeys, indexKey, tokenSecret, auditKey }
+  if (Object.values(given).some((value) => value !== undefined)) {
+    if (dataKeys === undefined || indexKey === undefined || tokenSecret === undefined || auditKey === undefined) {
+      const missing = (Object.keys(given) as (keyof typeof given)[])
+        .filter((name) => given[name] === undefined)
+        .map((name) => KEYRING_ENV[name])
       throw new KeyringError(
-        `Set all three of ${KEYRING_ENV.dataKeys}, ${KEYRING_ENV.indexKey} and ${KEYRING_ENV.tokenSecret}, or none; ` +
-          `missing: ${missing.join(', ')}.`,
+        `Set all four of ${KEYRING_ENV.dataKeys}, ${KEYRING_ENV.indexKey}, ${KEYRING_ENV.tokenSecret} and ` +
+          `${KEYRING_ENV.auditKey}, or none; missing: ${missing.join(', ')}.`,
       )
     }
-    return keyringFromFile(keyringFileFromVariables(dataKeys, indexKey, tokenSecret), 'environment')
+    return keyringFromFile(keyringFileFromVariables(dataKeys, indexKey, tokenSecret, auditKey), 'environment')
   }
 
   if (secretsDir !== undefined) {

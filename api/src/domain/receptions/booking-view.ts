@@ -4,6 +4,7 @@ import { bookings, leaders, receptionSessions, receptionSlots, units } from '../
 import { AppError } from '../app-error'
 import { decryptField, fieldAad } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
+import { checkInCodeFor } from './check-in-code'
 import { type Reader, type SessionWithOwners, type SlotRow, toSessionSummary } from './session-view'
 
 export type BookingRow = typeof bookings.$inferSelect
@@ -59,7 +60,7 @@ export async function toBooking(keyring: Keyring, context: BookingWithContext): 
     attendees: booking.attendees,
     matter: await decryptField(keyring, booking.matterEnc, bookingMatterAad(booking.id)),
     petitionId: booking.petitionId,
-    checkInCode: isActiveBookingStatus(booking.status) ? booking.checkInCode : null,
+    checkInCode: isActiveBookingStatus(booking.status) ? await checkInCodeFor(keyring, booking.id) : null,
     statusReason: booking.statusReason,
     cancellableUntil: toShanghaiIso(session.bookingClosesAt),
     checkedInAt: booking.checkedInAt === null ? null : toShanghaiIso(booking.checkedInAt),

@@ -6,7 +6,7 @@ import type { Logger } from '../../lib/log'
 import { AppError } from '../app-error'
 import { appendAudit } from '../audit/audit-log'
 import type { Keyring } from '../privacy/keyring'
-import { isCheckInCodeValid } from './check-in-code'
+import { checkInCodeIndexFor, isCheckInCodeValid } from './check-in-code'
 import { toSessionSummary } from './session-view'
 import { findBookingInScope, toStaffBooking } from './staff-booking-view'
 import { loadStaffScope } from './staff-scope'
@@ -26,7 +26,7 @@ export async function checkIn(
   const [match] = await deps.database.db
     .select({ id: bookings.id })
     .from(bookings)
-    .where(eq(bookings.checkInCode, code))
+    .where(eq(bookings.checkInCodeIndex, await checkInCodeIndexFor(deps.keyring, code)))
     .limit(1)
   if (!match) throw notFound()
   if (!(await isCheckInCodeValid(deps.keyring, match.id, code))) {

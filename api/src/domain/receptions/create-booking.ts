@@ -12,7 +12,7 @@ import {
   waitlistEntries,
 } from '../../db/schema'
 import { newId } from '../../lib/ids'
-import { type IdempotentResponse, runIdempotently } from '../idempotency'
+import { IDEMPOTENCY_KEY_TTL_MS, type IdempotentResponse, runIdempotently, sealReplaySecrets } from '../idempotency'
 import { requireProfile } from '../identity/citizen-profile'
 import { encryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
@@ -29,7 +29,7 @@ import {
 } from './booking-rules'
 import { NO_SHOW_LOOKBACK_MS, requireBookingAllowed } from './booking-suspension'
 import { bookingMatterAad, toBooking } from './booking-view'
-import { checkInCodeFor } from './check-in-code'
+import { checkInCodeFor, checkInCodeIndexFor } from './check-in-code'
 import { takeSeats } from './seats'
 import type { Reader } from './session-view'
 
@@ -65,60 +65,63 @@ export async function createBooking(
   const bookingId = newId(now)
   const matterEnc = await encryptField(keyring, body.matter, bookingMatterAad(bookingId))
   const checkInCode = await checkInCodeFor(keyring, bookingId)
+  const checkInCodeIndex = await checkInCodeIndexFor(keyring, checkInCode)
+  // The session id is part of the request: the same key and body sent to another session is another request.
+  const idempotent = {
+    scope,
+    operation: CREATE_BOOKING_OPERATION,
+    key: request.idempotencyKey,
+    body: { sessionId, ...body },
+  }
+  const secrets = await sealReplaySecrets(keyring, idempotent, { matter: body.matter, checkInCode })
 
-  return runIdempotently(
-    database,
-    // The session id is part of the request: the same key and body sent to another session is another request.
-    { scope, operation: CREATE_BOOKING_OPERATION, key: request.idempotencyKey, body: { sessionId, ...body } },
-    now,
-    async (tx) => {
-      // The same refusals again, now under the write lock where they are the truth: a request that queued for
-      // the lock while the slot filled up costs one statement and a rollback.
-      await refuseEarly(tx, database.db, scope, request, now)
-      if (!(await takeSeats(tx, { sessionId, slotId: body.slotId, seats: body.attendees }, now))) {
-        const { owners, slot } = await loadTarget(tx, sessionId, body.slotId)
-        throw whyNoSeats(owners.session, slot, body.attendees, now)
-      }
+  return runIdempotently(database, idempotent, secrets, now, async (tx) => {
+    // The same refusals again, now under the write lock where they are the truth: a request that queued for
+    // the lock while the slot filled up costs one statement and a rollback.
+    await refuseEarly(tx, database.db, scope, request, now)
+    if (!(await takeSeats(tx, { sessionId, slotId: body.slotId, seats: body.attendees }, now))) {
       const { owners, slot } = await loadTarget(tx, sessionId, body.slotId)
-      const status = owners.session.requiresConfirmation ? 'pending' : 'confirmed'
-      const row = {
-        id: bookingId,
-        sessionId,
-        slotId: slot.id,
-        citizenId,
-        status,
-        attendees: body.attendees,
-        matterEnc,
-        petitionId: body.petitionId ?? null,
-        checkInCode,
-        statusReason: null,
-        checkedInAt: null,
-        remindedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      } as const
-      try {
-        await tx.insert(bookings).values(row)
-      } catch (error) {
-        // Unreachable while the check above runs under the write lock; the index is the guarantee regardless.
-        if (isUniqueViolation(error, 'bookings.session_id, bookings.citizen_id')) throw bookingExists()
-        throw error
-      }
-      // A seat in the session ends any wait for one.
-      await tx
-        .update(waitlistEntries)
-        .set({ status: 'left', updatedAt: now })
-        .where(
-          and(
-            eq(waitlistEntries.sessionId, sessionId),
-            eq(waitlistEntries.citizenId, citizenId),
-            eq(waitlistEntries.status, 'waiting'),
-          ),
-        )
-      await sendBookingNotice(tx, 'booked', owners, { citizenId, subjectId: bookingId, status }, now)
-      return { status: 201, body: await toBooking(keyring, { ...owners, booking: row, slot }) }
-    },
-  )
+      throw whyNoSeats(owners.session, slot, body.attendees, now)
+    }
+    const { owners, slot } = await loadTarget(tx, sessionId, body.slotId)
+    const status = owners.session.requiresConfirmation ? 'pending' : 'confirmed'
+    const row = {
+      id: bookingId,
+      sessionId,
+      slotId: slot.id,
+      citizenId,
+      status,
+      attendees: body.attendees,
+      matterEnc,
+      petitionId: body.petitionId ?? null,
+      checkInCodeIndex,
+      statusReason: null,
+      checkedInAt: null,
+      remindedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    } as const
+    try {
+      await tx.insert(bookings).values(row)
+    } catch (error) {
+      // Unreachable while the check above runs under the write lock; the index is the guarantee regardless.
+      if (isUniqueViolation(error, 'bookings.session_id, bookings.citizen_id')) throw bookingExists()
+      throw error
+    }
+    // A seat in the session ends any wait for one.
+    await tx
+      .update(waitlistEntries)
+      .set({ status: 'left', updatedAt: now })
+      .where(
+        and(
+          eq(waitlistEntries.sessionId, sessionId),
+          eq(waitlistEntries.citizenId, citizenId),
+          eq(waitlistEntries.status, 'waiting'),
+        ),
+      )
+    await sendBookingNotice(tx, 'booked', owners, { citizenId, subjectId: bookingId, status }, now)
+    return { status: 201, body: await toBooking(keyring, { ...owners, booking: row, slot }) }
+  })
 }
 
 /** What the early refusals need. Scalar subqueries, so that a missing session or slot still yields a row. */
@@ -156,7 +159,8 @@ async function refuseEarly(
     await db.get(sql`select
       exists(select 1 from ${idempotencyKeys} where ${idempotencyKeys.scope} = ${scope}
         and ${idempotencyKeys.operation} = ${CREATE_BOOKING_OPERATION}
-        and ${idempotencyKeys.key} = ${request.idempotencyKey}) as is_retry,
+        and ${idempotencyKeys.key} = ${request.idempotencyKey}
+        and ${idempotencyKeys.createdAt} > ${now - IDEMPOTENCY_KEY_TTL_MS}) as is_retry,
       exists(select 1 from ${citizenProfiles} where ${citizenProfiles.citizenId} = ${citizenId}) as has_profile,
       (select count(*) from ${bookings} join ${receptionSessions} on ${receptionSessions.id} = ${bookings.sessionId}
         where ${bookings.citizenId} = ${citizenId} and ${bookings.status} = 'no_show'

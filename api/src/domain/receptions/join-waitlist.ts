@@ -3,7 +3,7 @@ import type { Database, WriteTx } from '../../db/client'
 import { waitlistEntries } from '../../db/schema'
 import { newId } from '../../lib/ids'
 import { AppError } from '../app-error'
-import { type IdempotentResponse, runIdempotently } from '../idempotency'
+import { type IdempotentResponse, runIdempotently, sealReplaySecrets } from '../idempotency'
 import { requireProfile } from '../identity/citizen-profile'
 import { encryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
@@ -77,15 +77,12 @@ export async function joinWaitlist(
   }
 
   if (request.idempotencyKey === undefined) return { ...(await database.write(join)), isReplay: false }
-  return runIdempotently(
-    database,
-    {
-      scope: `citizen:${citizenId}`,
-      operation: JOIN_WAITLIST_OPERATION,
-      key: request.idempotencyKey,
-      body: { sessionId, ...body },
-    },
-    now,
-    join,
-  )
+  const idempotent = {
+    scope: `citizen:${citizenId}`,
+    operation: JOIN_WAITLIST_OPERATION,
+    key: request.idempotencyKey,
+    body: { sessionId, ...body },
+  }
+  // The entry as answered carries no matter; nothing of it needs sealing.
+  return runIdempotently(database, idempotent, await sealReplaySecrets(keyring, idempotent, {}), now, join)
 }

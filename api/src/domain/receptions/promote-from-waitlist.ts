@@ -8,7 +8,7 @@ import { sendBookingNotice } from './booking-notices'
 import { isTakingBookings } from './booking-rules'
 import { findBookingSuspension } from './booking-suspension'
 import { activeBookingOf, bookingMatterAad } from './booking-view'
-import { checkInCodeFor } from './check-in-code'
+import { checkInCodeFor, checkInCodeIndexFor } from './check-in-code'
 import { takeSeats } from './seats'
 import { findSession } from './session-view'
 
@@ -77,7 +77,7 @@ export async function promoteFromWaitlist(
       attendees: next.attendees,
       matterEnc: await encryptField(keyring, matter, bookingMatterAad(bookingId)),
       petitionId: next.petitionId,
-      checkInCode: await checkInCodeFor(keyring, bookingId),
+      checkInCodeIndex: await checkInCodeIndexFor(keyring, await checkInCodeFor(keyring, bookingId)),
       createdAt: now,
       updatedAt: now,
     })

@@ -67,7 +67,8 @@ export async function applyStaffAction(
     const isDecision = action.type === 'accept' || action.type === 'not_accept' || action.type === 'transfer'
     if (isDecision && row.decidedAt === null) {
       changes.decidedAt = now
-      changes.isDecidedOnTime = now <= row.decideBy
+      // A petition the sweep has marked overdue was decided late, whatever its `decideBy` says now.
+      changes.isDecidedOnTime = row.overdueSince === null && now <= row.decideBy
     }
     if (action.type === 'reply' && row.firstRepliedAt === null) {
       changes.firstRepliedAt = now
@@ -93,7 +94,8 @@ export async function applyStaffAction(
           changes.externalBody = action.externalBody ?? null
           changes.closedAt = now
         }
-        changes.overdueSince = null
+        // The overdue mark stays: handing a lapsed matter on is not deciding it, and the receiving unit's fresh
+        // limit must not hide the lapse from supervision (督办) until someone accepts or refuses it.
         break
       case 'assign':
         destinationName = await unitName(tx, action.unitId)

@@ -50,6 +50,14 @@ export const currentDeadline = sql<number | null>`CASE
   WHEN ${statusIn(REPLYING_STATUSES)} THEN ${petitions.replyBy}
 END`
 
+/**
+ * Overdue: the current deadline has passed, or the sweep marked the petition overdue and it still awaits a decision
+ * or reply. A transfer gives the receiving unit a fresh limit but keeps the mark (apply-staff-action.ts), so a
+ * lapsed petition stays in supervision until it is actually decided.
+ */
+const isOverdueAt = (now: number) =>
+  or(lt(currentDeadline, now), sql`(${petitions.overdueSince} IS NOT NULL AND ${currentDeadline} IS NOT NULL)`)
+
 function clockOf(row: PetitionRow) {
   return { status: row.status, decideBy: row.decideBy, replyBy: row.replyBy, reviewRequestBy: null }
 }
@@ -89,7 +97,7 @@ function summaryOf(
     submittedAt: toShanghaiIso(row.submittedAt),
     handlingUnit,
     nextDeadline: nextDeadlineOf(clockOf(row), now),
-    isOverdue: deadline !== null && now > deadline,
+    isOverdue: deadline !== null && (now > deadline || row.overdueSince !== null),
     possibleRepeatOfId: repeatOfId,
     lastSupervisedAt: row.lastSupervisedAt === null ? null : toShanghaiIso(row.lastSupervisedAt),
   }
@@ -159,8 +167,8 @@ export function listUnitQueue(db: Db, actor: StaffActor, query: StaffQueueQuery,
       query.status ? eq(petitions.status, query.status) : undefined,
       query.categoryId ? eq(petitions.categoryId, query.categoryId) : undefined,
       query.kind ? eq(petitions.kind, query.kind) : undefined,
-      query.overdue === true ? lt(currentDeadline, now) : undefined,
-      query.overdue === false ? or(sql`${currentDeadline} IS NULL`, gt(currentDeadline, now)) : undefined,
+      query.overdue === true ? isOverdueAt(now) : undefined,
+      query.overdue === false ? sql`NOT coalesce(${isOverdueAt(now)}, 0)` : undefined,
       query.dueWithinDays !== undefined
         ? and(gt(currentDeadline, now), lte(currentDeadline, now + query.dueWithinDays * DAY_MS))
         : undefined,
@@ -172,7 +180,7 @@ export function listUnitQueue(db: Db, actor: StaffActor, query: StaffQueueQuery,
 
 /** 督办: every overdue or nearly due petition across units, for supervisors and leaders. */
 export function listForSupervision(db: Db, actor: StaffActor, query: { cursor?: string; limit: number }, now: number) {
-  return listWhere(db, actor, lte(currentDeadline, now + NEARLY_DUE_DAYS * DAY_MS), query, now)
+  return listWhere(db, actor, or(lte(currentDeadline, now + NEARLY_DUE_DAYS * DAY_MS), isOverdueAt(now)), query, now)
 }
 
 /** One petition the actor may see; any other does not exist for them (no existence oracle). */

@@ -10,7 +10,8 @@ export const SWEEP_BATCH = 500
 
 /**
  * Marks petitions whose current deadline has passed and tells supervisors (督办, Art. 40). Idempotent: a
- * petition is marked once per lapse (`overdue_since`), and any action that resets its clock clears the mark.
+ * petition is marked once per lapse (`overdue_since`); a decision or reply that resets its clock clears the mark,
+ * a transfer does not (the lapse travels with the petition until someone decides it).
  * Runs on a timer in the Node entry and from `POST /api/v1/staff/sweeps/overdue` for cron-style triggers.
  */
 export async function sweepOverdue(database: Database, now: number): Promise<{ markedOverdue: number }> {

@@ -1,9 +1,13 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   CategoryListSchema,
   HealthSchema,
   PROBLEM_CONTENT_TYPE,
   ProblemSchema,
   ReceptionSessionListSchema,
+  shanghaiTime,
+  toShanghaiIso,
   UnitListSchema,
 } from '@xinfang/shared'
 import { afterEach, beforeEach, expect, test } from 'vitest'
@@ -28,7 +32,38 @@ async function expectProblem(response: Response, status: number, code: string) {
 test('health reports ok when the database answers', async () => {
   const response = await context.app.request('/health')
   expect(response.status).toBe(200)
-  expect(HealthSchema.parse(await response.json())).toEqual({ status: 'ok', db: 'ok', writes: 'ok' })
+  expect(HealthSchema.parse(await response.json())).toMatchObject({ status: 'ok', db: 'ok', writes: 'ok' })
+})
+
+test('health says the bundled holiday calendar ends with 2026, too soon for deadlines 120 days ahead, without changing status', async () => {
+  const response = await context.app.request('/health')
+  expect(HealthSchema.parse(await response.json())).toEqual({
+    status: 'ok',
+    db: 'ok',
+    writes: 'ok',
+    calendar: { coversThrough: '2026-12-31', status: 'ends_soon' },
+  })
+})
+
+test('a 2027 calendar supplied as XINFANG_HOLIDAYS_FILE is used for working days and reported as covering the year', async () => {
+  const file = join(context.dataDir, 'holidays-2027.json')
+  // 元旦 2027 falls on a Friday; the Saturday after is worked in exchange (an example notice, not the real one).
+  writeFileSync(file, JSON.stringify({ holidays: ['2027-01-01'], workdays: ['2027-01-02'] }))
+  const supplied = createTestContext({ XINFANG_HOLIDAYS_FILE: file })
+  try {
+    expect(supplied.deadlines.isWorkingDay('2027-01-01')).toBe(false)
+    expect(supplied.deadlines.isWorkingDay('2027-01-02')).toBe(true)
+    expect(context.deadlines.isWorkingDay('2027-01-01')).toBe(true)
+    // Three working days from Thursday 31 December 2026: Saturday 2 January, Monday 4th, Tuesday 5th.
+    const rule = { days: 3, unit: 'working' } as const
+    expect(toShanghaiIso(supplied.deadlines.after(shanghaiTime('2026-12-31', '10:00'), rule))).toBe(
+      '2027-01-05T23:59:59.999+08:00',
+    )
+    const health = HealthSchema.parse(await (await supplied.app.request('/health')).json())
+    expect(health.calendar).toEqual({ coversThrough: '2027-12-31', status: 'ok' })
+  } finally {
+    supplied.close()
+  }
 })
 
 test('health reports degraded, still 200, once a write is refused for a storage reason', async () => {
@@ -40,14 +75,14 @@ test('health reports degraded, still 200, once a write is refused for a storage 
   ).rejects.toBe(diskFull)
   const degraded = await context.app.request('/health')
   expect(degraded.status).toBe(200)
-  expect(HealthSchema.parse(await degraded.json())).toEqual({ status: 'degraded', db: 'ok', writes: 'failing' })
+  expect(HealthSchema.parse(await degraded.json())).toMatchObject({ status: 'degraded', db: 'ok', writes: 'failing' })
 })
 
 test('health answers 503 when the database is gone', async () => {
   context.database.close()
   const response = await context.app.request('/health')
   expect(response.status).toBe(503)
-  expect(HealthSchema.parse(await response.json())).toEqual({
+  expect(HealthSchema.parse(await response.json())).toMatchObject({
     status: 'unavailable',
     db: 'unavailable',
     writes: 'failing',

@@ -11,7 +11,7 @@ import { type OutboxWorker, startOutboxWorker } from './domain/notifications/out
 import { KeyringError, loadKeyring } from './domain/privacy/keyring'
 import { sendBookingReminders } from './domain/receptions/send-booking-reminders'
 import { closeLapsedPetitions } from './domain/reviews/close-lapsed'
-import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
+import { calendarHealthOf, createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/deadline-policy'
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
 import { problemOf, problemResponse } from './http/problem'
@@ -29,6 +29,14 @@ async function main(): Promise<void> {
   const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
   const database = await prepareDatabase(config, keyring, logger)
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
+  const calendar = calendarHealthOf(deadlines, Date.now())
+  if (calendar.status === 'ends_soon') {
+    // Working-day deadlines past that date would treat New Year and Spring Festival as working days, silently.
+    logger.warn('holiday calendar ends soon', {
+      coversThrough: calendar.coversThrough,
+      fix: 'supply the next year as XINFANG_HOLIDAYS_FILE (see README, Configuration)',
+    })
+  }
   const wechat = createWeChatClient({ ...config.wechat, logger })
   const hasWeb = existsSync(`${config.webRoot}/index.html`)
   // Crash tests only: the process dies right after the named operation commits (an HTTP write, or `outbox.push`).

@@ -1,6 +1,7 @@
-import { HealthSchema } from '@xinfang/shared'
+import { type Health, HealthSchema } from '@xinfang/shared'
 import { z } from 'zod'
 import { pingDatabase } from '../db/client'
+import { calendarHealthOf } from '../domain/workflow/deadline-policy'
 import type { AppDeps } from '../http/context'
 import { buildOpenApiDocument, renderDocsPage } from '../http/openapi'
 import { createResource, defineRoute, type RegisteredRoute } from '../http/route'
@@ -35,17 +36,12 @@ export function metaRoutes(deps: AppDeps, allRoutes: () => RegisteredRoute[]) {
     async (c) => {
       const isDbOk = await pingDatabase(deps.database)
       c.header('cache-control', 'no-store')
+      const calendar = calendarHealthOf(deps.deadlines, deps.now())
       if (!isDbOk) {
-        return c.json(
-          { status: 'unavailable', db: 'unavailable', writes: 'failing' } satisfies z.infer<typeof HealthSchema>,
-          503,
-        )
+        return c.json({ status: 'unavailable', db: 'unavailable', writes: 'failing', calendar } satisfies Health, 503)
       }
       const writes = deps.database.isWriteFailing() ? 'failing' : 'ok'
-      return c.json(
-        { status: writes === 'ok' ? 'ok' : 'degraded', db: 'ok', writes } satisfies z.infer<typeof HealthSchema>,
-        200,
-      )
+      return c.json({ status: writes === 'ok' ? 'ok' : 'degraded', db: 'ok', writes, calendar } satisfies Health, 200)
     },
   )
 

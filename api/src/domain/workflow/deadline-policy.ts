@@ -1,18 +1,24 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import {
+  calendarCoversThrough,
   createWorkingDayRule,
   DEADLINE_PROFILES,
   type DeadlineProfile,
   type DeadlineRule,
   deadlineAfter,
+  type Health,
   type HolidayCalendar,
+  isCalendarCurrent,
+  shanghaiDateOf,
 } from '@xinfang/shared'
 import { z } from 'zod'
 
 /** The deadline rules in force and the working-day calendar they count with. */
 export interface DeadlinePolicy {
   profile: DeadlineProfile
+  /** The last date the holiday calendar knows (calendarCoversThrough). */
+  calendarCoversThrough: string | null
   isWorkingDay: (date: string) => boolean
   /** The deadline `rule` sets for an event at `from` under `profileId` (the petition's own profile). */
   after(from: number, rule: DeadlineRule): number
@@ -54,8 +60,18 @@ export function createDeadlinePolicy(profileId: string, calendar: HolidayCalenda
   const isWorkingDay = createWorkingDayRule(calendar)
   return {
     profile: profileOf(profileId),
+    calendarCoversThrough: calendarCoversThrough(calendar),
     isWorkingDay,
     after: (from, rule) => deadlineAfter(from, rule, isWorkingDay),
     profileOf,
   }
+}
+
+/** What `/health` says of the holiday calendar at `now`: how far it reaches, and whether that is far enough. */
+export function calendarHealthOf(
+  deadlines: Pick<DeadlinePolicy, 'calendarCoversThrough'>,
+  now: number,
+): Health['calendar'] {
+  const coversThrough = deadlines.calendarCoversThrough
+  return { coversThrough, status: isCalendarCurrent(coversThrough, shanghaiDateOf(now)) ? 'ok' : 'ends_soon' }
 }

@@ -11,7 +11,8 @@ export const STAFF_NOTICE_LIMIT = 50
 /**
  * The work notices (工作提醒) addressed to the actor's role, everywhere or in their unit — only about petitions they
  * may see. A notice names its petition by number, so it is read through the same policy as the petition itself:
- * an overdue report is announced to every supervisor but the accused unit's (Art. 30 ¶3).
+ * an overdue report is announced to every supervisor but the accused unit's (Art. 30 ¶3). A notice about no
+ * petition (an account under attack) goes to its role and unit alike.
  */
 export async function listStaffNotices(db: Db, actor: StaffActor): Promise<StaffNoticeList> {
   const rows = await db
@@ -23,12 +24,12 @@ export async function listStaffNotices(db: Db, actor: StaffActor): Promise<Staff
       petitionId: staffNotices.petitionId,
     })
     .from(staffNotices)
-    .innerJoin(petitions, eq(petitions.id, staffNotices.petitionId))
+    .leftJoin(petitions, eq(petitions.id, staffNotices.petitionId))
     .where(
       and(
         eq(staffNotices.role, actor.role),
         or(isNull(staffNotices.unitId), eq(staffNotices.unitId, actor.unitId)),
-        petitionVisibleTo(actor),
+        or(isNull(staffNotices.petitionId), petitionVisibleTo(actor)),
       ),
     )
     .orderBy(desc(staffNotices.at), desc(staffNotices.id))

@@ -1,6 +1,7 @@
 import {
   CategoryListSchema,
   HealthSchema,
+  JSON_MAX_DEPTH,
   PROBLEM_CONTENT_TYPE,
   ProblemSchema,
   ReceptionSessionListSchema,
@@ -179,6 +180,20 @@ test('a body over the size limit is a 413 problem, whether or not it declares it
     413,
     'PAYLOAD_TOO_LARGE',
   )
+})
+
+test('a JSON body nested deeper than JSON_MAX_DEPTH is refused with JSON_TOO_DEEP, before any parsing', async () => {
+  const post = (body: string) =>
+    context.app.request('/api/v1/auth/demo', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+  const nested = (depth: number) => `{"name":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`
+  const tooDeep = await expectProblem(await post(nested(JSON_MAX_DEPTH + 1)), 400, 'JSON_TOO_DEEP')
+  expect(tooDeep.detail).toContain(String(JSON_MAX_DEPTH))
+  // Unterminated: refused for its depth, not read to the end to find it is not JSON.
+  await expectProblem(await post('['.repeat(1500)), 400, 'JSON_TOO_DEEP')
+  // At the limit the body is parsed, and then refused by its schema like any other wrong value.
+  await expectProblem(await post(nested(JSON_MAX_DEPTH)), 400, 'VALIDATION_FAILED')
+  // Brackets inside a string are text.
+  expect((await post(JSON.stringify({ name: '['.repeat(30) }))).status).toBe(200)
 })
 
 test('every response carries a request id, taken from the caller when it sends a sane one', async () => {

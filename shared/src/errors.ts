@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: '提交的内容不符合要求，请检查后重试' },
   MALFORMED_JSON: { status: 400, title: '请求内容不是有效的 JSON' },
   MALFORMED_REQUEST: { status: 400, title: '请求格式不正确' },
+  JSON_TOO_DEEP: { status: 400, title: '请求内容的嵌套层级过深' },
   ID_NUMBER_INVALID: { status: 400, title: '身份证号码校验未通过，请核对后重新填写' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, title: '缺少 Idempotency-Key 请求头' },
   UNAUTHENTICATED: { status: 401, title: '请先登录' },

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, title: '提交的内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '不支持的文件或内容类型' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '该 Idempotency-Key 已用于另一份不同的请求' },
+  IMAGE_TOO_LARGE: { status: 422, title: '图片尺寸过大，请缩小图片或截图后再上传' },
   RATE_LIMITED: { status: 429, title: '操作过于频繁，请稍后再试' },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, title: '请求头过大' },
   WECHAT_RATE_LIMITED: { status: 429, title: '微信登录繁忙，请稍后再试' },

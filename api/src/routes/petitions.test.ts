@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   AttachmentSchema,
@@ -392,6 +392,22 @@ test('a polyglot JPEG+HTML, an SVG and HTML renamed to .jpg are refused with 415
     await (await json(context, `/api/v1/attachments/${trailing.id}`, { token: auth.accessToken })).arrayBuffer(),
   )
   expect(stored.includes(Buffer.from('<html'))).toBe(false)
+})
+
+test('a PNG or JPEG of a few hundred bytes declaring 50000×50000 pixels is refused with 422 IMAGE_TOO_LARGE and not stored', async () => {
+  const auth = await citizenWithProfile(context, 'pixel-bomber')
+  for (const [name, bytes] of [
+    ['bomb.png', tinyPng({ width: 50_000, height: 50_000 })],
+    ['bomb.jpg', tinyJpeg({ width: 50_000, height: 50_000 })],
+  ] as const) {
+    const response = await upload(auth.accessToken, bytes, name, 'image/png')
+    expect(response.status, name).toBe(422)
+    const problem = ProblemSchema.parse(await response.json())
+    expect(problem.code).toBe('IMAGE_TOO_LARGE')
+    expect(problem.title).toContain('请缩小图片')
+    expect(problem.detail).toContain('50000×50000')
+  }
+  expect(existsSync(join(context.dataDir, 'attachments'))).toBe(false)
 })
 
 test('a 30 MB upload is refused with 413 and nothing is written to disk', async () => {

@@ -220,9 +220,11 @@ test('the access log leaves the query string out', async () => {
 test('security headers are set and API responses forbid framing and active content', async () => {
   const response = await context.app.request('/api/v1/units')
   expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-  expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+  expect(response.headers.get('x-frame-options')).toBe('DENY')
   expect(response.headers.get('referrer-policy')).toBe('no-referrer')
-  expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'")
+  expect(response.headers.get('content-security-policy')).toBe(
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  )
 })
 
 test('CORS answers configured origins and ignores others', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join, relative } from 'node:path'
 import type { Duplex } from 'node:stream'
@@ -14,6 +14,7 @@ import { createDeadlinePolicy, loadHolidayCalendar } from './domain/workflow/dea
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
 import { problemOf, problemResponse } from './http/problem'
+import { BASELINE_SECURITY_HEADERS, inlineScriptHashesOf } from './http/security-headers'
 import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
 import { prepareDatabase } from './prepare'
@@ -47,7 +48,15 @@ async function main(): Promise<void> {
       now: Date.now,
       afterCommit,
     },
-    hasWeb ? { web: serveStatic({ root: config.webRoot }) } : {},
+    hasWeb
+      ? {
+          web: {
+            serve: serveStatic({ root: config.webRoot }),
+            // Read once: a rebuilt H5 app is picked up with the next start, its first-paint script's hash with it.
+            inlineScriptHashes: inlineScriptHashesOf(readFileSync(join(config.webRoot, 'index.html'), 'utf8')),
+          },
+        }
+      : {},
   )
 
   // Requests too broken to become a Request (a Host header with a bad port, say) get the same problem+json
@@ -56,7 +65,10 @@ async function main(): Promise<void> {
     errorHandler: (error) => {
       const isClientFault = error instanceof RequestError
       if (!isClientFault) logger.error('request failed before routing', { error: String(error) })
-      return problemResponse(problemOf(isClientFault ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR'))
+      return problemResponse(
+        problemOf(isClientFault ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR'),
+        BASELINE_SECURITY_HEADERS,
+      )
     },
   })
   const server = createServer(listener)
@@ -99,9 +111,11 @@ async function main(): Promise<void> {
     }
     const problem = problemOf(error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST')
     const body = JSON.stringify(problem)
+    const headers = Object.entries(BASELINE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`)
     socket.end(
       `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers.join('')}` +
+        `connection: close\r\n\r\n${body}`,
     )
   })
 

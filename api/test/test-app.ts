@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { type App, createApp } from '../src/app'
+import { type App, type AppOptions, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
 import { createLocalAttachmentStorage } from '../src/domain/attachments/storage'
 import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
@@ -32,7 +32,7 @@ export interface TestContext {
  */
 export function createTestContext(
   env: Record<string, string> = {},
-  options: { wechat?: WeChatClient } = {},
+  options: { wechat?: WeChatClient; web?: AppOptions['web'] } = {},
 ): TestContext {
   const dataDir = mkdtempSync(join(tmpdir(), 'xinfang-test-'))
   const path = join(dataDir, 'xinfang.db')
@@ -53,7 +53,10 @@ export function createTestContext(
   const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
-  const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, now: clock })
+  const app = createApp(
+    { config, database, logger, keyring, wechat, attachments, deadlines, now: clock },
+    options.web ? { web: options.web } : {},
+  )
   return {
     app,
     database,

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { getRequestListener, RequestError } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import type { ErrorCode } from '@xinfang/shared'
 import { createApp } from './app'
 import { createLocalAttachmentStorage } from './domain/attachments/storage'
 import { type OutboxWorker, startOutboxWorker } from './domain/notifications/outbox-worker'
@@ -20,6 +21,22 @@ import { createJsonLogger } from './lib/log'
 import { prepareDatabase } from './prepare'
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000
+
+/** Node's parser and timeout errors that have a code of their own; everything else is a malformed request. */
+const CLIENT_ERROR_CODES: Partial<Record<string, ErrorCode>> = {
+  HPE_HEADER_OVERFLOW: 'REQUEST_HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+}
+const STATUS_LINES: Partial<Record<ErrorCode, string>> = {
+  REQUEST_HEADERS_TOO_LARGE: 'Request Header Fields Too Large',
+  REQUEST_TIMEOUT: 'Request Timeout',
+}
+
+/** Whether the app already wrote a response head on this connection (Node keeps it as `_httpMessage`). */
+function hasAnswerBegun(socket: Duplex): boolean {
+  const message: unknown = '_httpMessage' in socket ? socket._httpMessage : undefined
+  return typeof message === 'object' && message !== null && 'headersSent' in message && message.headersSent === true
+}
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -71,7 +88,19 @@ async function main(): Promise<void> {
       )
     },
   })
-  const server = createServer(listener)
+  // Node's defaults let a client take five minutes to send one request; a few hundred slow ones then hold every
+  // connection the process can keep. Timeouts are checked on an interval (30 s by default, which would blur a
+  // 15 s limit into 45 s): four checks per the shorter timeout, at most one a second.
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(Math.min(headersTimeoutMs, requestTimeoutMs) / 4)),
+    },
+    listener,
+  )
   server.listen(config.port, config.host, () => {
     const address = server.address()
     const info = { port: typeof address === 'object' && address !== null ? address.port : config.port }
@@ -102,18 +131,20 @@ async function main(): Promise<void> {
     )
   })
 
-  // Requests Node's HTTP parser refuses (bad framing, control characters in headers, oversized headers) never
-  // reach the app; answer them in the same problem+json shape instead of Node's bare status line.
+  // Requests Node's HTTP parser refuses (bad framing, control characters in headers, oversized headers) or that
+  // did not arrive within the timeouts never reach the app; answer them in the same problem+json shape instead of
+  // Node's bare status line — unless an answer has already begun on this connection, which nothing may corrupt.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) {
+    if (!socket.writable || hasAnswerBegun(socket)) {
       socket.destroy()
       return
     }
-    const problem = problemOf(error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST')
+    const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'MALFORMED_REQUEST'
+    const problem = problemOf(code)
     const body = JSON.stringify(problem)
     const headers = Object.entries(BASELINE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`)
     socket.end(
-      `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${problem.status} ${STATUS_LINES[code] ?? 'Bad Request'}\r\n` +
         `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers.join('')}` +
         `connection: close\r\n\r\n${body}`,
     )

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   BOOKING_SUSPENDED: { status: 403, title: '因多次预约未到场，预约功能暂停使用' },
   NOT_FOUND: { status: 404, title: '找不到请求的内容' },
   METHOD_NOT_ALLOWED: { status: 405, title: '不支持该请求方法' },
+  REQUEST_TIMEOUT: { status: 408, title: '请求发送超时，请检查网络后重试' },
   INVALID_TRANSITION: { status: 409, title: '当前状态下不能进行此操作' },
   VERSION_CONFLICT: { status: 409, title: '内容已被他人修改，请刷新后重试' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, title: '相同的请求正在处理中，请稍候' },

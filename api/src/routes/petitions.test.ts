@@ -410,6 +410,29 @@ test('a PNG or JPEG of a few hundred bytes declaring 50000×50000 pixels is refu
   expect(existsSync(join(context.dataDir, 'attachments'))).toBe(false)
 })
 
+test('an upload form with more parts than a form needs is refused before it is parsed; a file with a field or two is taken', async () => {
+  const auth = await citizenWithProfile(context, 'many-parts')
+  const post = (form: FormData) =>
+    context.app.request('/api/v1/attachments', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth.accessToken}` },
+      body: form,
+    })
+  const crowded = new FormData()
+  crowded.set('file', new File([tinyPng() as Uint8Array<ArrayBuffer>], 'a.png', { type: 'image/png' }))
+  for (let i = 0; i < 10_000; i++) crowded.append(`f${i}`, '')
+  const refused = await post(crowded)
+  expect(refused.status).toBe(400)
+  expect(ProblemSchema.parse(await refused.json()).errors).toEqual([
+    { path: 'body', message: expect.stringContaining('请只上传一个文件') },
+  ])
+  const ordinary = new FormData()
+  ordinary.set('file', new File([tinyPng() as Uint8Array<ArrayBuffer>], 'a.png', { type: 'image/png' }))
+  ordinary.set('name', 'a.png')
+  ordinary.set('source', 'album')
+  expect((await post(ordinary)).status).toBe(201)
+})
+
 test('a 30 MB upload is refused with 413 and nothing is written to disk', async () => {
   const auth = await citizenWithProfile(context, 'hoarder')
   const huge = new Uint8Array(30 * 1024 * 1024)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import {
   CategoryListSchema,
   HealthSchema,
+  JSON_MAX_DEPTH,
   PROBLEM_CONTENT_TYPE,
   ProblemSchema,
   ReceptionSessionListSchema,
@@ -216,6 +217,20 @@ test('a body over the size limit is a 413 problem, whether or not it declares it
   )
 })
 
+test('a JSON body nested deeper than JSON_MAX_DEPTH is refused with JSON_TOO_DEEP, before any parsing', async () => {
+  const post = (body: string) =>
+    context.app.request('/api/v1/auth/demo', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+  const nested = (depth: number) => `{"name":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`
+  const tooDeep = await expectProblem(await post(nested(JSON_MAX_DEPTH + 1)), 400, 'JSON_TOO_DEEP')
+  expect(tooDeep.detail).toContain(String(JSON_MAX_DEPTH))
+  // Unterminated: refused for its depth, not read to the end to find it is not JSON.
+  await expectProblem(await post('['.repeat(1500)), 400, 'JSON_TOO_DEEP')
+  // At the limit the body is parsed, and then refused by its schema like any other wrong value.
+  await expectProblem(await post(nested(JSON_MAX_DEPTH)), 400, 'VALIDATION_FAILED')
+  // Brackets inside a string are text.
+  expect((await post(JSON.stringify({ name: '['.repeat(30) }))).status).toBe(200)
+})
+
 test('every response carries a request id, taken from the caller when it sends a sane one', async () => {
   const generated = await context.app.request('/health')
   expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
@@ -240,9 +255,11 @@ test('the access log leaves the query string out', async () => {
 test('security headers are set and API responses forbid framing and active content', async () => {
   const response = await context.app.request('/api/v1/units')
   expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-  expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+  expect(response.headers.get('x-frame-options')).toBe('DENY')
   expect(response.headers.get('referrer-policy')).toBe('no-referrer')
-  expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'")
+  expect(response.headers.get('content-security-policy')).toBe(
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  )
 })
 
 test('CORS answers configured origins and ignores others', async () => {

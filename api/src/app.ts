@@ -4,11 +4,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
-import { secureHeaders } from 'hono/secure-headers'
 import { AppError } from './domain/app-error'
 import type { AppDeps, AppEnv } from './http/context'
 import { problemOf, problemResponse } from './http/problem'
 import { pathMatches, type RegisteredRoute, type Resource } from './http/route'
+import { securityHeaders } from './http/security-headers'
 import { isStorageUnavailable } from './lib/storage-errors'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
@@ -25,11 +25,14 @@ import { staffReceptionRoutes } from './routes/staff-receptions'
 export type { AppDeps } from './http/context'
 
 export interface AppOptions {
-  /** Serves the mini-program's H5 build for paths no API route claims (the Node entry passes `serveStatic`). */
-  web?: MiddlewareHandler
+  /** The mini-program's H5 build, for paths no API route claims (the Node entry passes `serveStatic`). */
+  web?: {
+    serve: MiddlewareHandler
+    /** `'sha256-…'` sources of the inline scripts in its `index.html`, which its CSP allows and nothing else. */
+    inlineScriptHashes: readonly string[]
+  }
 }
 
-const API_CSP = "default-src 'none'; frame-ancestors 'none'"
 /** One attachment plus the multipart envelope around it. */
 const UPLOAD_BODY_LIMIT = ATTACHMENT_MAX_BYTES + 64 * 1024
 
@@ -46,11 +49,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   app.use(requestId({ limitLength: 64 }))
   app.use(accessLog(deps))
-  app.use(secureHeaders())
-  app.use('/api/v1/*', async (c, next) => {
-    await next()
-    c.header('content-security-policy', API_CSP)
-  })
+  app.use(
+    securityHeaders({
+      webInlineScriptHashes: options.web?.inlineScriptHashes ?? [],
+      trustProxy: deps.config.trustProxy,
+    }),
+  )
   if (deps.config.corsOrigins.length > 0) {
     app.use(
       '/api/*',
@@ -86,7 +90,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   mount('/api/v1', receptionRoutes(deps))
   mount('/api/v1', staffReceptionRoutes(deps))
 
-  if (options.web) app.get('*', options.web)
+  if (options.web) app.get('*', options.web.serve)
 
   app.notFound((c) => {
     const allowed = [

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join, relative } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { getRequestListener, RequestError } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import type { ErrorCode } from '@xinfang/shared'
 import { createApp } from './app'
 import { createLocalAttachmentStorage } from './domain/attachments/storage'
 import { purgeExpiredIdempotencyKeys } from './domain/idempotency'
@@ -15,12 +16,29 @@ import { calendarHealthOf, createDeadlinePolicy, loadHolidayCalendar } from './d
 import { sweepOverdue } from './domain/workflow/sweep-overdue'
 import { ConfigError, loadConfig } from './env'
 import { problemOf, problemResponse } from './http/problem'
+import { BASELINE_SECURITY_HEADERS, inlineScriptHashesOf } from './http/security-headers'
 import { createWeChatClient } from './integrations/wechat'
 import { createJsonLogger } from './lib/log'
 import { createMemoryLimitStore } from './lib/rate-limit'
 import { prepareDatabase } from './prepare'
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000
+
+/** Node's parser and timeout errors that have a code of their own; everything else is a malformed request. */
+const CLIENT_ERROR_CODES: Partial<Record<string, ErrorCode>> = {
+  HPE_HEADER_OVERFLOW: 'REQUEST_HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+}
+const STATUS_LINES: Partial<Record<ErrorCode, string>> = {
+  REQUEST_HEADERS_TOO_LARGE: 'Request Header Fields Too Large',
+  REQUEST_TIMEOUT: 'Request Timeout',
+}
+
+/** Whether the app already wrote a response head on this connection (Node keeps it as `_httpMessage`). */
+function hasAnswerBegun(socket: Duplex): boolean {
+  const message: unknown = '_httpMessage' in socket ? socket._httpMessage : undefined
+  return typeof message === 'object' && message !== null && 'headersSent' in message && message.headersSent === true
+}
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -58,7 +76,15 @@ async function main(): Promise<void> {
       now: Date.now,
       afterCommit,
     },
-    hasWeb ? { web: serveStatic({ root: config.webRoot }) } : {},
+    hasWeb
+      ? {
+          web: {
+            serve: serveStatic({ root: config.webRoot }),
+            // Read once: a rebuilt H5 app is picked up with the next start, its first-paint script's hash with it.
+            inlineScriptHashes: inlineScriptHashesOf(readFileSync(join(config.webRoot, 'index.html'), 'utf8')),
+          },
+        }
+      : {},
   )
 
   // Requests too broken to become a Request (a Host header with a bad port, say) get the same problem+json
@@ -67,10 +93,25 @@ async function main(): Promise<void> {
     errorHandler: (error) => {
       const isClientFault = error instanceof RequestError
       if (!isClientFault) logger.error('request failed before routing', { error: String(error) })
-      return problemResponse(problemOf(isClientFault ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR'))
+      return problemResponse(
+        problemOf(isClientFault ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR'),
+        BASELINE_SECURITY_HEADERS,
+      )
     },
   })
-  const server = createServer(listener)
+  // Node's defaults let a client take five minutes to send one request; a few hundred slow ones then hold every
+  // connection the process can keep. Timeouts are checked on an interval (30 s by default, which would blur a
+  // 15 s limit into 45 s): four checks per the shorter timeout, at most one a second.
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(Math.min(headersTimeoutMs, requestTimeoutMs) / 4)),
+    },
+    listener,
+  )
   server.listen(config.port, config.host, () => {
     const address = server.address()
     const info = { port: typeof address === 'object' && address !== null ? address.port : config.port }
@@ -101,18 +142,22 @@ async function main(): Promise<void> {
     )
   })
 
-  // Requests Node's HTTP parser refuses (bad framing, control characters in headers, oversized headers) never
-  // reach the app; answer them in the same problem+json shape instead of Node's bare status line.
+  // Requests Node's HTTP parser refuses (bad framing, control characters in headers, oversized headers) or that
+  // did not arrive within the timeouts never reach the app; answer them in the same problem+json shape instead of
+  // Node's bare status line — unless an answer has already begun on this connection, which nothing may corrupt.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) {
+    if (!socket.writable || hasAnswerBegun(socket)) {
       socket.destroy()
       return
     }
-    const problem = problemOf(error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST')
+    const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'MALFORMED_REQUEST'
+    const problem = problemOf(code)
     const body = JSON.stringify(problem)
+    const headers = Object.entries(BASELINE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`)
     socket.end(
-      `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${problem.status} ${STATUS_LINES[code] ?? 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers.join('')}` +
+        `connection: close\r\n\r\n${body}`,
     )
   })
 

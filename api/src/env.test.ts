@@ -35,6 +35,23 @@ test('the database may grow without a ceiling unless DATABASE_MAX_SIZE_MB sets o
   expect(() => loadConfig({ DATABASE_MAX_SIZE_MB: '2GB' })).toThrow(/DATABASE_MAX_SIZE_MB/)
 })
 
+test('server timeouts default to 15 s for headers, 2 min for a whole request and 5 s of keep-alive, in ms', () => {
+  expect(loadConfig({}).http).toEqual({
+    headersTimeoutMs: 15_000,
+    requestTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
+  })
+  expect(
+    loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '500', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' })
+      .http,
+  ).toEqual({ headersTimeoutMs: 200, requestTimeoutMs: 500, keepAliveTimeoutMs: 300 })
+  // 0 would mean no timeout at all.
+  expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/)
+  expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' })).toThrow(
+    /HTTP_HEADERS_TIMEOUT_MS .* cannot exceed HTTP_REQUEST_TIMEOUT_MS/,
+  )
+})
+
 const PRODUCTION = { XINFANG_MODE: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' }
 
 test('production mode never seeds demo data and refuses to be told to', () => {

@@ -35,6 +35,14 @@ const ConfigSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /**
+   * How long a client may take to send its request headers and its whole request (two minutes: a 10 MB upload
+   * at 0.7 Mbit/s), and how long an idle keep-alive connection is kept; see
+   * docs/decisions/016-hostile-input-bounds.md.
+   */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /**
    * How many reverse proxies in front of the API append the caller's address to `X-Forwarded-For` / `Forwarded`;
@@ -76,6 +84,8 @@ export type Config = {
   webRoot: string
   corsOrigins: string[]
   bodyLimitBytes: number
+  /** Node's server timeouts, in ms: headers, the whole request, an idle keep-alive connection. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number }
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** Reverse-proxy hops whose forwarded address is believed, for abuse limits. */
   trustProxy: number
@@ -149,6 +159,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webRoot: env.XINFANG_WEB_ROOT,
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     seedDemoData: env.XINFANG_MODE === 'demo' && (env.XINFANG_SEED ?? true),
@@ -164,6 +179,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     holidaysFile: env.XINFANG_HOLIDAYS_FILE,
     crashAfterCommit: env.XINFANG_CRASH_AFTER_COMMIT,
     env: source,
+  }
+  // Node refuses a headers timeout longer than the request's, which already includes the headers.
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) cannot exceed HTTP_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs}).`,
+    )
   }
   if (config.mode === 'production') {
     if (env.XINFANG_CRASH_AFTER_COMMIT) {

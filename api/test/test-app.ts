@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { type App, createApp } from '../src/app'
+import { type App, type AppOptions, createApp } from '../src/app'
 import { type Database, openDatabase } from '../src/db/client'
 import { createLocalAttachmentStorage } from '../src/domain/attachments/storage'
 import { auditChainLoggingTo, withAuditChain } from '../src/domain/audit/audit-log'
@@ -36,7 +36,7 @@ export interface TestContext {
  */
 export function createTestContext(
   env: Record<string, string> = {},
-  options: { wechat?: WeChatClient; limits?: LimitStore } = {},
+  options: { wechat?: WeChatClient; limits?: LimitStore; web?: AppOptions['web'] } = {},
 ): TestContext {
   const dataDir = mkdtempSync(join(tmpdir(), 'xinfang-test-'))
   const path = join(dataDir, 'xinfang.db')
@@ -61,7 +61,10 @@ export function createTestContext(
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const limits = options.limits ?? createMemoryLimitStore()
-  const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, limits, now: clock })
+  const app = createApp(
+    { config, database, logger, keyring, wechat, attachments, deadlines, limits, now: clock },
+    options.web ? { web: options.web } : {},
+  )
   return {
     app,
     database,

@@ -59,6 +59,14 @@ export const PETITION_CONTENT_MAX = 5000
 export const ATTACHMENTS_PER_PETITION_MAX = 9
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 export const ATTACHMENT_MIME_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const
+/**
+ * The largest image accepted, by what it declares: a few hundred bytes of PNG can claim 50000×50000 pixels, and
+ * every browser or viewer that opens it tries to decode 10 GB. 40 megapixels covers any phone camera (a 200 MP
+ * sensor saves 12.5 MP by default) and a scanned A4 page at 600 dpi (35 MP); 12,000 px a side admits long
+ * screenshots of chat histories.
+ */
+export const ATTACHMENT_IMAGE_MAX_PIXELS = 40_000_000
+export const ATTACHMENT_IMAGE_MAX_SIDE = 12_000
 /** Petitions one citizen may submit in one Asia/Shanghai day. */
 export const DAILY_SUBMISSION_LIMIT = 5
 

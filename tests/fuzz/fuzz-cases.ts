@@ -1,8 +1,9 @@
+import { ATTACHMENT_IMAGE_MAX_SIDE, JSON_MAX_DEPTH } from '@xinfang/shared'
 import fc from 'fast-check'
 import { type Actor, type AuthorizationVariant, isAllowed } from './actors'
-import { malformedBodies, RawJson, serverJsonView, toJsonText } from './hostile-values'
+import { malformedBodies, nestingDepth, RawJson, serverJsonView, TOO_DEEP_BODIES, toJsonText } from './hostile-values'
 import { type JsonSchema, schemaViolation } from './json-schema'
-import { BOUNDARY, type FormPart, HOSTILE_FILES, multipartBody, tinyPdf, tinyPng } from './multipart'
+import { BOUNDARY, type FormPart, HOSTILE_FILES, jpegDeclaring, multipartBody, tinyPdf, tinyPng } from './multipart'
 import type { Operation } from './openapi-document'
 import type { FuzzCase, Refusal } from './oracle'
 import type { RawRequest } from './raw-http'
@@ -156,6 +157,9 @@ const forgedRefusal = (variant: AuthorizationVariant) => refuse(`the token is un
 function jsonBodyRefusal(schema: JsonSchema, bytes: Uint8Array): Refusal | null {
   const view = serverJsonView(bytes)
   if (!view.parsed) return refuse('the body is not JSON', 400)
+  if (nestingDepth(view.value) > JSON_MAX_DEPTH) {
+    return { ...refuse(`the body nests deeper than ${JSON_MAX_DEPTH}`, 400), code: 'JSON_TOO_DEEP' }
+  }
   const broken = schemaViolation(schema, view.value)
   return broken ? refuse(`the body breaks its schema (${broken})`, 400) : null
 }
@@ -239,6 +243,8 @@ export function schemaCases(operation: Operation, actor: Actor, world: FuzzWorld
       if (body && jsonSchema) {
         parts.body = utf8(toJsonText(body.value))
         bodyRefusal = jsonBodyRefusal(jsonSchema, parts.body)
+        // Parameters are checked before the body: with one of them off its schema, the body's code is not due.
+        if (onEdges && bodyRefusal) bodyRefusal = { reason: bodyRefusal.reason, statuses: bodyRefusal.statuses }
       }
       return {
         family: 'schema',
@@ -459,6 +465,47 @@ interface Spoiled {
   mayStaySilent?: boolean
 }
 
+const tooManyPixels = (what: string): Refusal => ({
+  ...refuse(`the image declares ${what}, past the pixel limits`, 422),
+  code: 'IMAGE_TOO_LARGE',
+})
+
+/** Small files declaring huge images, which the upload route must refuse by what they declare. */
+function imageBombs(field: string) {
+  const multipart = `multipart/form-data; boundary=${BOUNDARY}`
+  return [
+    {
+      label: 'PNG declaring 50000×50000',
+      body: uploadOf(field, tinyPng({ width: 50_000, height: 50_000 })),
+      contentType: multipart,
+      refusal: tooManyPixels('50000×50000'),
+    },
+    {
+      label: 'JPEG declaring 50000×50000',
+      body: uploadOf(field, jpegDeclaring(50_000, 50_000), 'photo.jpg', 'image/jpeg'),
+      contentType: multipart,
+      refusal: tooManyPixels('50000×50000'),
+    },
+    {
+      label: 'PNG one pixel wider than the side limit',
+      body: uploadOf(field, tinyPng({ width: ATTACHMENT_IMAGE_MAX_SIDE + 1, height: 1 })),
+      contentType: multipart,
+      refusal: tooManyPixels(`${ATTACHMENT_IMAGE_MAX_SIDE + 1}×1`),
+    },
+    {
+      label: 'JPEG within each side but over the pixel count',
+      body: uploadOf(
+        field,
+        jpegDeclaring(ATTACHMENT_IMAGE_MAX_SIDE, ATTACHMENT_IMAGE_MAX_SIDE),
+        'scan.jpg',
+        'image/jpeg',
+      ),
+      contentType: multipart,
+      refusal: tooManyPixels(`${ATTACHMENT_IMAGE_MAX_SIDE}×${ATTACHMENT_IMAGE_MAX_SIDE}`),
+    },
+  ]
+}
+
 function uploadVariants(
   field: string,
 ): ReadonlyArray<{ label: string; body: Uint8Array; contentType: string | null; refusal: Refusal | null }> {
@@ -468,6 +515,7 @@ function uploadVariants(
   const unreadable = refuse('the multipart body cannot be read', 400)
   const notMultipart = refuse('the body is not multipart', 415)
   const variants: Array<{ label: string; body: Uint8Array; contentType: string | null; refusal: Refusal | null }> = [
+    ...imageBombs(field),
     {
       label: 'valid PDF',
       body: uploadOf(field, PDF, 'letter.pdf', 'application/pdf'),
@@ -761,6 +809,34 @@ export function tokenSweep(operation: Operation, actor: Actor, world: FuzzWorld,
     actor: actor.name,
     request: toRequest(operation, { ...parts, headers: withHeader(parts.headers, 'Authorization', variant.value) }),
     refusal: variant.isForged && !isPublic ? forgedRefusal(variant) : null,
+  }))
+}
+
+/**
+ * The operation's valid request as `actor` (one sample, fixed by `seed`) with each body past a limit in turn: every
+ * nesting past JSON_MAX_DEPTH on a JSON route, every image declaring too many pixels on an upload route. Drawn at
+ * random these would reach a route only now and then; the limits must hold on all of them.
+ */
+export function limitCases(operation: Operation, actor: Actor, world: FuzzWorld, seed: number): FuzzCase[] {
+  const [parts] = fc.sample(validParts(operation, actor, world), { seed, numRuns: 1 })
+  if (!parts || !operation.body) return []
+  const { body: expected } = operation
+  const bodies =
+    expected.kind === 'json'
+      ? TOO_DEEP_BODIES.map((body) => ({
+          label: `body: ${body.label}`,
+          body: body.bytes,
+          contentType: 'application/json',
+          refusal: jsonBodyRefusal(expected.schema, body.bytes),
+        }))
+      : imageBombs(expected.field).map((bomb) => ({ ...bomb, label: `upload: ${bomb.label}` }))
+  return bodies.map(({ label, body, contentType, refusal }) => ({
+    family: 'limits',
+    label,
+    operation: operation.key,
+    actor: actor.name,
+    request: toRequest(operation, { ...parts, body, headers: withHeader(parts.headers, 'Content-Type', contentType) }),
+    refusal: firstOf(roleRefusal(operation, actor), refusal),
   }))
 }
 

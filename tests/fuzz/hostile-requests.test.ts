@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT } from '../support/api-server'
 import { type Actor, isAllowed } from './actors'
-import { hostileCases, schemaCases, tokenSweep } from './fuzz-cases'
+import { hostileCases, limitCases, schemaCases, tokenSweep } from './fuzz-cases'
 import { fuzzServer, seedFor } from './fuzz-env'
 import { assembleCast, type Cast } from './fuzz-world'
 import { HTTP_METHODS, loadOperations, methodsByPath, type Operation } from './openapi-document'
@@ -157,6 +157,18 @@ test('every forged, expired or damaged token on every non-public route is refuse
   const tally = await execute('token sweep', cases)
   expect(tally.requests).toBe(cases.length)
 }, 60_000)
+
+test('on every route, for every actor, a body nested past JSON_MAX_DEPTH is refused with JSON_TOO_DEEP and an image declaring too many pixels with IMAGE_TOO_LARGE', async () => {
+  const cases = operations.flatMap((operation) =>
+    cast.actors.flatMap((actor) =>
+      limitCases(operation, actor, cast.world, seedFor(server.seed, 'limits', operation.key, actor.name)),
+    ),
+  )
+  expect(cases.some((fuzzCase) => fuzzCase.refusal?.code === 'JSON_TOO_DEEP')).toBe(true)
+  expect(cases.some((fuzzCase) => fuzzCase.refusal?.code === 'IMAGE_TOO_LARGE')).toBe(true)
+  const tally = await execute('bodies past a limit', cases)
+  expect(tally.requests).toBe(cases.length)
+}, 120_000)
 
 test('methods a route does not list and paths no route has are refused with problem+json', async () => {
   const cases: FuzzCase[] = []

@@ -1,3 +1,4 @@
+import { JSON_MAX_DEPTH } from '@xinfang/shared'
 import fc from 'fast-check'
 import { isRecord } from './json-schema'
 
@@ -201,6 +202,19 @@ function utf16le(text: string): Uint8Array {
 
 const DEEP_RAW_DEPTH = 100_000
 
+/**
+ * Bodies nested past `JSON_MAX_DEPTH`, built once: a megabyte of `[[[…]]]` (just within the body limit), which
+ * held the event loop for a second or more when it was parsed, and objects one level too deep. Every JSON route
+ * must refuse them with JSON_TOO_DEEP, whoever may call it.
+ */
+export const TOO_DEEP_BODIES: readonly RawBody[] = [
+  { label: '1 MB of nested arrays', bytes: utf8(`${'['.repeat(512 * 1024)}${']'.repeat(512 * 1024)}`) },
+  {
+    label: `objects nested ${JSON_MAX_DEPTH + 1} deep`,
+    bytes: utf8(`${'{"a":'.repeat(JSON_MAX_DEPTH + 1)}1${'}'.repeat(JSON_MAX_DEPTH + 1)}`),
+  },
+]
+
 /** Bodies derived from a valid JSON text: cut short, wrapped, re-encoded, made almost-JSON. */
 export function malformedBodies(validText: string): fc.Arbitrary<RawBody> {
   const firstKey = /^\{"([^"]*)"/.exec(validText)?.[1] ?? 'a'
@@ -240,17 +254,41 @@ export function malformedBodies(validText: string): fc.Arbitrary<RawBody> {
       },
       { label: 'unterminated deep nesting', bytes: utf8('['.repeat(DEEP_RAW_DEPTH)) },
       { label: '2 MB of spaces around JSON', bytes: utf8(`${' '.repeat(2 * 1024 * 1024)}${validText}`) },
+      ...TOO_DEEP_BODIES,
     ),
     fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes) => ({ label: 'random bytes', bytes })),
   )
 }
 
+type JsonView = { parsed: true; value: unknown } | { parsed: false }
+
+/** Views of bodies built once and drawn many times (a megabyte of nesting takes a while to parse). */
+const jsonViews = new WeakMap<Uint8Array, JsonView>()
+
 /** How the server reads a JSON body: UTF-8 with replacement characters, a leading byte-order mark dropped. */
-export function serverJsonView(bytes: Uint8Array): { parsed: true; value: unknown } | { parsed: false } {
+export function serverJsonView(bytes: Uint8Array): JsonView {
+  const known = jsonViews.get(bytes)
+  if (known) return known
   const text = new TextDecoder('utf-8').decode(bytes)
+  let view: JsonView
   try {
-    return { parsed: true, value: JSON.parse(text) }
+    view = { parsed: true, value: JSON.parse(text) }
   } catch {
-    return { parsed: false }
+    view = { parsed: false }
   }
+  jsonViews.set(bytes, view)
+  return view
+}
+
+/** How deeply a parsed JSON value nests arrays and objects (a scalar is 0), without recursion. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0
+  const pending: Array<[unknown, number]> = [[value, 0]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next
+    if (current === null || typeof current !== 'object') continue
+    deepest = Math.max(deepest, depth + 1)
+    for (const child of Object.values(current)) pending.push([child, depth + 1])
+  }
+  return deepest
 }

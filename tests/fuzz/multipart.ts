@@ -36,13 +36,38 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return concat(uint32(data.length), typeAndData, uint32(crc32(typeAndData)))
 }
 
-/** A real, decodable 1×1 greyscale PNG. */
-export function tinyPng(): Uint8Array {
+/**
+ * A real, decodable 1×1 greyscale PNG; `width` and `height` change only what its header declares, as a crafted
+ * file does.
+ */
+export function tinyPng(options: { width?: number; height?: number } = {}): Uint8Array {
+  const { width = 1, height = 1 } = options
   return concat(
     Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', Uint8Array.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])),
+    pngChunk('IHDR', concat(uint32(width), uint32(height), Uint8Array.from([8, 0, 0, 0, 0]))),
     pngChunk('IDAT', new Uint8Array(deflateSync(Uint8Array.from([0, 0x80])))),
     pngChunk('IEND', new Uint8Array()),
+  )
+}
+
+function jpegSegment(marker: number, payload: Uint8Array): Uint8Array {
+  const length = payload.length + 2
+  return concat(Uint8Array.from([0xff, marker, length >> 8, length & 0xff]), payload)
+}
+
+/**
+ * A baseline JPEG whose frame header declares `width`×`height`, followed by the one all-zero 8×8 block of a grey
+ * image: small, well-formed in every segment, and as large as it claims only to whoever decodes it.
+ */
+export function jpegDeclaring(width: number, height: number): Uint8Array {
+  return concat(
+    Uint8Array.from([0xff, 0xd8]),
+    jpegSegment(0xdb, concat(Uint8Array.from([0]), new Uint8Array(64).fill(1))),
+    jpegSegment(0xc0, Uint8Array.from([8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0])),
+    jpegSegment(0xc4, Uint8Array.from([0x00, 1, ...new Array(15).fill(0), 0])),
+    jpegSegment(0xc4, Uint8Array.from([0x10, 1, ...new Array(15).fill(0), 0])),
+    jpegSegment(0xda, Uint8Array.from([1, 1, 0x00, 0, 63, 0])),
+    Uint8Array.from([0x3f, 0xff, 0xd9]),
   )
 }
 

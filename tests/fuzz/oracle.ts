@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '@xinfang/shared'
+import { type ErrorCode, PROBLEM_CONTENT_TYPE, ProblemSchema } from '@xinfang/shared'
 import { encodeRequest, type RawOutcome, type RawRequest, sendRaw } from './raw-http'
 
 /**
@@ -11,6 +11,8 @@ import { encodeRequest, type RawOutcome, type RawRequest, sendRaw } from './raw-
 export interface Refusal {
   reason: string
   statuses: readonly number[]
+  /** The problem code due with those statuses, when one rule alone decides the answer. */
+  code?: ErrorCode
 }
 
 /**
@@ -91,7 +93,20 @@ export function judge(fuzzCase: FuzzCase, outcome: RawOutcome): string | null {
   if (refusal && !refusal.statuses.includes(status) && !alwaysAllowed(fuzzCase.request).includes(status)) {
     return `answered ${status} where ${refusal.statuses.join(' or ')} is due: ${refusal.reason}`
   }
+  if (refusal?.code && refusal.statuses.includes(status) && !outcome.truncated) {
+    const code = problemCodeOf(outcome)
+    if (code !== refusal.code) return `answered ${status} ${code} where ${refusal.code} is due: ${refusal.reason}`
+  }
   return null
+}
+
+function problemCodeOf(outcome: Extract<RawOutcome, { kind: 'response' }>): string {
+  try {
+    const problem = ProblemSchema.safeParse(JSON.parse(outcome.body.toString('utf8')))
+    return problem.success ? problem.data.code : '(no problem code)'
+  } catch {
+    return '(no problem code)'
+  }
 }
 
 /** What is wrong with a 4xx that should be an RFC 9457 problem, or null. */

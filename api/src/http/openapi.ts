@@ -107,6 +107,12 @@ const escapeHtml = (value: string) =>
  * A readable reference rendered on the server from the same document: no script and no CDN, so it works on an
  * offline intranet and under a `default-src 'none'` policy.
  */
+/** The docs page's only style sheet, inline; its hash is what the page's Content-Security-Policy allows. */
+export const DOCS_PAGE_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1a1a1a}' +
+  'pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:13px}section{border-top:1px solid #ddd;margin-top:1.5rem}' +
+  'table{border-collapse:collapse}td{border:1px solid #ddd;padding:.25rem .5rem}'
+
 export function renderDocsPage(routes: RegisteredRoute[], document: JsonSchema): string {
   const operations = routes
     .map((route) => {
@@ -134,8 +140,7 @@ export function renderDocsPage(routes: RegisteredRoute[], document: JsonSchema):
     )
     .join('')
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Xinfang API 文档</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:13px}section{border-top:1px solid #ddd;margin-top:1.5rem}table{border-collapse:collapse}td{border:1px solid #ddd;padding:.25rem .5rem}</style></head>
+<title>Xinfang API 文档</title><style>${DOCS_PAGE_STYLE}</style></head>
 <body><h1>Xinfang 信访服务 API</h1><p>机器可读的完整定义：<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>（OpenAPI 3.1）。</p>
 <h2>接口</h2>${operations}<h2 id="errors">错误代码</h2><table><tr><th>code</th><th>HTTP</th><th>含义</th></tr>${codes}</table></body></html>`
 }

@@ -1,7 +1,8 @@
-import type { ErrorCode } from '@xinfang/shared'
+import { type ErrorCode, JSON_MAX_DEPTH } from '@xinfang/shared'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../domain/app-error'
+import { exceedsJsonDepth } from '../lib/json-depth'
 import type { AppDeps, AppEnv } from './context'
 import { enforcePolicy, type Policy } from './policy'
 import { fieldErrorsOf, validationError } from './problem'
@@ -107,6 +108,9 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   } catch {
     // The client stopped sending part-way (connection dropped, broken chunking): nothing to parse.
     throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body', message: '请求内容不完整，请重新提交' }] })
+  }
+  if (exceedsJsonDepth(text, JSON_MAX_DEPTH)) {
+    throw new AppError('JSON_TOO_DEEP', { detail: `数组和对象最多嵌套 ${JSON_MAX_DEPTH} 层` })
   }
   try {
     return JSON.parse(text)

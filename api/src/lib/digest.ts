@@ -16,6 +16,11 @@ export function sha256Base64Url(value: string | Uint8Array): string {
   return createHash('sha256').update(value).digest('base64url')
 }
 
+/** Standard base64, as Content-Security-Policy hash sources are written. */
+export function sha256Base64(value: string | Uint8Array): string {
+  return createHash('sha256').update(value).digest('base64')
+}
+
 export function hmacSha256(key: Uint8Array, message: string | Uint8Array): Uint8Array {
   return createHmac('sha256', key).update(message).digest()
 }

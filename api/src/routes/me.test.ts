@@ -108,6 +108,26 @@ test('an invalid getPhoneNumber code is a 400 field error on phoneCode and nothi
   })
 })
 
+test('a number WeChat returns that is not a mainland mobile is refused on phoneCode like a typed one, and nothing is saved', async () => {
+  const { phone: _typed, ...rest } = VALID_PROFILE
+  for (const returned of ['+86 139 8765 4321', '9876543', '<script>alert(1)</script>', '1398765432１']) {
+    const auth = await demoLogin(context, `odd-wechat-phone-${returned.length}`)
+    const response = await json(context, '/api/v1/me/profile', {
+      method: 'PUT',
+      body: { ...rest, phoneCode: wechat.issuePhoneCode(returned) },
+      token: auth.accessToken,
+    })
+    expect(response.status, returned).toBe(400)
+    const problem = ProblemSchema.parse(await response.json())
+    expect(problem.code).toBe('VALIDATION_FAILED')
+    expect(problem.errors).toEqual([{ path: 'body.phoneCode', message: expect.stringContaining('请直接填写手机号码') }])
+    expect(JSON.stringify(problem)).not.toContain(returned)
+    expect(MeSchema.parse(await (await json(context, '/api/v1/me', { token: auth.accessToken })).json())).toMatchObject(
+      { profile: null },
+    )
+  }
+})
+
 test('the stored profile holds no plaintext, and a ciphertext moved to another citizen’s row does not decrypt', async () => {
   const alice = await citizenWithProfile(context, 'alice')
   const bob = await citizenWithProfile(context, 'bob', { ...VALID_PROFILE, realName: '李四' })

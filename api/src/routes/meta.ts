@@ -68,10 +68,8 @@ export function metaRoutes(deps: AppDeps, allRoutes: () => RegisteredRoute[]) {
       policy: 'public',
       responses: { 200: { description: 'HTML 文档', contentType: 'text/html' } },
     },
-    (c) => {
-      c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-      return c.html(docs().html, 200)
-    },
+    // Its Content-Security-Policy comes from http/security-headers.ts, with every other header.
+    (c) => c.html(docs().html, 200),
   )
 
   return resource

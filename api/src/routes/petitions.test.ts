@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   AttachmentSchema,
@@ -381,6 +381,45 @@ test('a polyglot JPEG+HTML, an SVG and HTML renamed to .jpg are refused with 415
     await (await json(context, `/api/v1/attachments/${trailing.id}`, { token: auth.accessToken })).arrayBuffer(),
   )
   expect(stored.includes(Buffer.from('<html'))).toBe(false)
+})
+
+test('a PNG or JPEG of a few hundred bytes declaring 50000×50000 pixels is refused with 422 IMAGE_TOO_LARGE and not stored', async () => {
+  const auth = await citizenWithProfile(context, 'pixel-bomber')
+  for (const [name, bytes] of [
+    ['bomb.png', tinyPng({ width: 50_000, height: 50_000 })],
+    ['bomb.jpg', tinyJpeg({ width: 50_000, height: 50_000 })],
+  ] as const) {
+    const response = await upload(auth.accessToken, bytes, name, 'image/png')
+    expect(response.status, name).toBe(422)
+    const problem = ProblemSchema.parse(await response.json())
+    expect(problem.code).toBe('IMAGE_TOO_LARGE')
+    expect(problem.title).toContain('请缩小图片')
+    expect(problem.detail).toContain('50000×50000')
+  }
+  expect(existsSync(join(context.dataDir, 'attachments'))).toBe(false)
+})
+
+test('an upload form with more parts than a form needs is refused before it is parsed; a file with a field or two is taken', async () => {
+  const auth = await citizenWithProfile(context, 'many-parts')
+  const post = (form: FormData) =>
+    context.app.request('/api/v1/attachments', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth.accessToken}` },
+      body: form,
+    })
+  const crowded = new FormData()
+  crowded.set('file', new File([tinyPng() as Uint8Array<ArrayBuffer>], 'a.png', { type: 'image/png' }))
+  for (let i = 0; i < 10_000; i++) crowded.append(`f${i}`, '')
+  const refused = await post(crowded)
+  expect(refused.status).toBe(400)
+  expect(ProblemSchema.parse(await refused.json()).errors).toEqual([
+    { path: 'body', message: expect.stringContaining('请只上传一个文件') },
+  ])
+  const ordinary = new FormData()
+  ordinary.set('file', new File([tinyPng() as Uint8Array<ArrayBuffer>], 'a.png', { type: 'image/png' }))
+  ordinary.set('name', 'a.png')
+  ordinary.set('source', 'album')
+  expect((await post(ordinary)).status).toBe(201)
 })
 
 test('a 30 MB upload is refused with 413 and nothing is written to disk', async () => {

@@ -22,6 +22,7 @@ import { withdrawPetition } from '../domain/petitions/withdraw-petition'
 import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
+import { readUploadForm } from '../http/upload-form'
 
 const AttachmentIdParamsSchema = z.object({ id: z.string().min(1).max(64) })
 
@@ -46,12 +47,7 @@ export function petitionRoutes(deps: AppDeps) {
       if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: '请以 multipart/form-data 上传，字段名 file' })
       }
-      let form: FormData
-      try {
-        form = await c.req.formData()
-      } catch {
-        throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body', message: '上传内容不完整，请重新上传' }] })
-      }
+      const form = await readUploadForm(c)
       const file = form.get('file')
       if (!(file instanceof File)) {
         throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body.file', message: '请选择要上传的文件' }] })

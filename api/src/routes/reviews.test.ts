@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { citizenWithProfile, demoLogin, json, staffLogin } from '../../test/auth-helpers'
 import { createTestContext, type TestContext } from '../../test/test-app'
-import { petitions } from '../db/schema'
+import { categories, petitions } from '../db/schema'
 import { closeLapsedPetitions } from '../domain/reviews/close-lapsed'
 
 let context: TestContext
@@ -323,6 +323,20 @@ test('statistics match a scenario computed by hand', async () => {
   const lines = (await csv.text()).replace('\uFEFF', '').trim().split('\r\n')
   expect(lines[0]).toContain('及时受理率')
   expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['2026-09', '2026-10', '合计'])
+})
+
+test('the statistics CSV writes a name a spreadsheet would run as a formula as text', async () => {
+  const formula = '=HYPERLINK("http://evil.example/","点击查看详情")'
+  await context.database.db.update(categories).set({ name: formula }).where(eq(categories.id, categoryId))
+  await submitAt(at('2026-10-12'), '张三')
+  context.setNow(at('2026-12-20'))
+  const staff = await staffLogin(context, 'demo-supervisor')
+  const csv = await context.app.request('/api/v1/staff/stats?from=2026-10-01&to=2026-10-31&groupBy=category', {
+    headers: { authorization: `Bearer ${staff.accessToken}`, accept: 'text/csv' },
+  })
+  expect(csv.status).toBe(200)
+  const [, row] = (await csv.text()).split('\r\n')
+  expect(row?.startsWith(`"'=HYPERLINK(""http://evil.example/""`)).toBe(true)
 })
 
 test('a reception visit is rated once after the session ends, not before', async () => {

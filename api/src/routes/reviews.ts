@@ -19,17 +19,15 @@ import { createPublicStatsReader } from '../domain/statistics/public-stats'
 import { clientAddressOf } from '../http/client-address'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
+import { toCsv } from '../lib/csv'
 
 const STATS_COLUMNS = Object.keys(STATS_LABELS) as (keyof Stats)[]
 
-function toCsv(rows: { label: string; stats: Stats }[], groupLabel: string): string {
-  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
-  const header = [groupLabel, ...STATS_COLUMNS.map((column) => STATS_LABELS[column])].map(quote).join(',')
-  const lines = rows.map((row) =>
-    [row.label, ...STATS_COLUMNS.map((column) => String(row.stats[column] ?? ''))].map(quote).join(','),
-  )
-  // A byte-order mark so that Excel, which most offices open CSV with, reads the Chinese correctly.
-  return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`
+function statsCsv(rows: { label: string; stats: Stats }[], groupLabel: string): string {
+  return toCsv([
+    [groupLabel, ...STATS_COLUMNS.map((column) => STATS_LABELS[column])],
+    ...rows.map((row) => [row.label, ...STATS_COLUMNS.map((column) => row.stats[column])]),
+  ])
 }
 
 export function reviewRoutes(deps: AppDeps) {
@@ -143,7 +141,7 @@ export function reviewRoutes(deps: AppDeps) {
           'content-disposition',
           `attachment; filename="xinfang-stats-${query.groupBy}-${range.from}-${range.to}.csv"`,
         )
-        return c.body(toCsv([...rows, { label: '合计', stats: overall }], groupLabel), 200, {
+        return c.body(statsCsv([...rows, { label: '合计', stats: overall }], groupLabel), 200, {
           'content-type': 'text/csv; charset=utf-8',
         })
       }

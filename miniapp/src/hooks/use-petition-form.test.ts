@@ -1,10 +1,11 @@
 import Taro from '@tarojs/taro'
 import { act, renderHook } from '@testing-library/react'
-import type { Attachment } from '@xinfang/shared'
+import { type Attachment, ERROR_CODES, problemTypeOf } from '@xinfang/shared'
 import { expect, test } from 'vitest'
 import { startFakePetitionApi } from '../../test/fake-petition-api'
 import { routeRequestsTo } from '../../test/route-requests'
 import type { ChooseFiles } from '../services/files'
+import { ApiError } from '../services/http'
 import { STORAGE_KEYS } from '../services/storage'
 import type { PetitionReceipt } from '../utils/petition-draft'
 import { type PetitionFormOptions, usePetitionForm } from './use-petition-form'
@@ -228,6 +229,32 @@ test('photos upload one at a time; a failed one can be sent again, one too large
     ['现场.jpg', 'uploaded'],
   ])
   expect(storedDraft()).toMatchObject({ attachments: [{ id: 'att_1' }, { id: 'att_3' }] })
+})
+
+test('a photo the API finds too many pixels says to make it smaller and is not offered again', async () => {
+  const upload = async (): Promise<Attachment> => {
+    throw new ApiError(
+      {
+        type: problemTypeOf('IMAGE_TOO_LARGE'),
+        title: ERROR_CODES.IMAGE_TOO_LARGE.title,
+        status: 422,
+        code: 'IMAGE_TOO_LARGE',
+        detail: '图片为 50000×50000 像素，超过上限',
+      },
+      'http',
+    )
+  }
+  const chooseFiles: ChooseFiles = async () => [{ filePath: 'blob:bomb', name: '全景.png', size: 2000 }]
+  const { result } = renderForm({ upload, chooseFiles })
+
+  await act(() => result.current.addFiles('images'))
+
+  const [failed] = result.current.attachments
+  expect(failed?.status).toBe('failed')
+  expect(failed?.status === 'failed' && [failed.message, failed.canRetry]).toEqual([
+    '图片尺寸太大，请缩小图片或截图后再上传',
+    false,
+  ])
 })
 
 test('submitting waits for uploads to succeed, and a failed upload sends the person back to the materials step', async () => {

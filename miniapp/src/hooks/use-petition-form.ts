@@ -453,6 +453,8 @@ function uploadProblemOf(error: unknown): { message: string; canRetry: boolean }
       return { message: '只能上传照片（JPG、PNG）或 PDF 文件', canRetry: false }
     case 'PAYLOAD_TOO_LARGE':
       return { message: '文件超过 10 MB，请选择小一些的照片或文件', canRetry: false }
+    case 'IMAGE_TOO_LARGE':
+      return { message: '图片尺寸太大，请缩小图片或截图后再上传', canRetry: false }
     default:
       if (problem.status === 429) return { message: problem.detail ?? problem.title, canRetry: true }
       return { message: `没有上传成功：${problem.title}`, canRetry: true }

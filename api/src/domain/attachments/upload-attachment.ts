@@ -28,7 +28,11 @@ export async function uploadAttachment(
   }
 
   const sanitized = sanitizeUpload(new Uint8Array(await file.arrayBuffer()))
-  if (!sanitized.ok) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: sanitized.reason })
+  if (!sanitized.ok) {
+    throw new AppError(sanitized.refusal === 'too-large' ? 'IMAGE_TOO_LARGE' : 'UNSUPPORTED_MEDIA_TYPE', {
+      detail: sanitized.reason,
+    })
+  }
 
   const id = newId(now)
   const storageKey = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')

@@ -1,5 +1,6 @@
 import {
   type MaskedProfile,
+  MobilePhoneSchema,
   maskProfile,
   normalizeIdNumber,
   type PlainProfile,
@@ -112,8 +113,9 @@ export async function requireProfile(db: Db, citizenId: string): Promise<void> {
  * error (400) so the client asks for the phone again instead of treating it as a lost session.
  */
 async function phoneFromWeChat(wechat: WeChatClient, phoneCode: string): Promise<string> {
+  let returned: string
   try {
-    return (await wechat.getPhoneNumber(phoneCode)).phoneNumber
+    returned = (await wechat.getPhoneNumber(phoneCode)).phoneNumber
   } catch (error) {
     if (error instanceof AppError && error.code === 'WECHAT_CODE_INVALID') {
       throw new AppError('VALIDATION_FAILED', {
@@ -124,4 +126,13 @@ async function phoneFromWeChat(wechat: WeChatClient, phoneCode: string): Promise
     }
     throw error
   }
+  // The number WeChat vouches for meets the rule a typed one does: it is stored, indexed and shown to staff the
+  // same way. A number bound abroad (purePhoneNumber without +86) cannot be used; the citizen types one instead.
+  const phone = MobilePhoneSchema.safeParse(returned)
+  if (!phone.success) {
+    throw new AppError('VALIDATION_FAILED', {
+      errors: [{ path: 'body.phoneCode', message: '微信绑定的手机号码不是中国大陆手机号码，请直接填写手机号码' }],
+    })
+  }
+  return phone.data
 }

@@ -21,6 +21,7 @@ import { reviewRoutes } from './routes/reviews'
 import { staffAuditRoutes } from './routes/staff-audit'
 import { staffPetitionRoutes } from './routes/staff-petitions'
 import { staffReceptionRoutes } from './routes/staff-receptions'
+import { statisticsRoutes } from './routes/statistics'
 
 export type { AppDeps } from './http/context'
 
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   mount('/api/v1', petitionRoutes(deps))
   mount('/api/v1', staffPetitionRoutes(deps))
   mount('/api/v1', reviewRoutes(deps))
+  mount('/api/v1', statisticsRoutes(deps))
   mount('/api/v1', staffAuditRoutes(deps))
   mount('/api/v1', receptionRoutes(deps))
   mount('/api/v1', staffReceptionRoutes(deps))

@@ -97,3 +97,4 @@ export const StaffStatsQuerySchema = StatsQuerySchema.extend({
   unitId: IdSchema.optional(),
   groupBy: z.enum(['unit', 'category', 'month']).default('unit'),
 })
+export type StaffStatsQuery = z.infer<typeof StaffStatsQuerySchema>

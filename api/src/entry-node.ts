@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createJsonLogger(config.logLevel)
   // Keys before the database: production without keys must stop before touching anything.
-  const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
+  const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, keys: config.keys })
   const database = await prepareDatabase(config, keyring, logger)
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const calendar = calendarHealthOf(deadlines, Date.now())

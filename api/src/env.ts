@@ -5,6 +5,12 @@ import { z } from 'zod'
 /** The repository root: `data/` and the H5 build are found relative to it when nothing is configured. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
+/** A variable set to only spaces is as good as unset. */
+const optionalTrimmed = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim() || undefined)
+
 const booleanFromString = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')
 
 const ConfigSchema = z.object({
@@ -50,6 +56,12 @@ const ConfigSchema = z.object({
    */
   TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
   XINFANG_SEED: booleanFromString.optional(),
+  /** Personal-data, blind-index, token and audit keys, or a directory with keys.json (domain/privacy/keyring.ts). */
+  XINFANG_DATA_KEYS: optionalTrimmed,
+  XINFANG_INDEX_KEY: optionalTrimmed,
+  XINFANG_TOKEN_SECRET: optionalTrimmed,
+  XINFANG_AUDIT_KEY: optionalTrimmed,
+  XINFANG_SECRETS_DIR: optionalTrimmed,
   WECHAT_APPID: z.string().min(1).optional(),
   WECHAT_SECRET: z.string().min(1).optional(),
   WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
@@ -98,8 +110,17 @@ export type Config = {
   holidaysFile: string | undefined
   /** Crash tests only (demo mode): the operation after whose commit the process dies with SIGKILL. */
   crashAfterCommit: string | undefined
-  /** The raw environment, for the keyring loader, which reads key variables itself. */
-  env: Record<string, string | undefined>
+  /** Where the keys come from, as configured; the keyring checks and decodes them (domain/privacy/keyring.ts). */
+  keys: KeySettings
+}
+
+/** The key variables, unchecked: `loadKeyring` decides which source applies and validates it. */
+export interface KeySettings {
+  dataKeys?: string | undefined
+  indexKey?: string | undefined
+  tokenSecret?: string | undefined
+  auditKey?: string | undefined
+  secretsDir?: string | undefined
 }
 
 /** The real WeChat template id of each logical notice template that is configured. */
@@ -178,7 +199,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     deadlineProfile: env.XINFANG_DEADLINE_PROFILE,
     holidaysFile: env.XINFANG_HOLIDAYS_FILE,
     crashAfterCommit: env.XINFANG_CRASH_AFTER_COMMIT,
-    env: source,
+    keys: {
+      dataKeys: env.XINFANG_DATA_KEYS,
+      indexKey: env.XINFANG_INDEX_KEY,
+      tokenSecret: env.XINFANG_TOKEN_SECRET,
+      auditKey: env.XINFANG_AUDIT_KEY,
+      secretsDir: env.XINFANG_SECRETS_DIR,
+    },
   }
   // Node refuses a headers timeout longer than the request's, which already includes the headers.
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {

@@ -16,7 +16,7 @@ import { ConfigError, loadConfig } from './env'
 
 async function main(): Promise<number> {
   const config = loadConfig()
-  const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, env: config.env })
+  const keyring = loadKeyring({ mode: config.mode, dataDir: config.dataDir, keys: config.keys })
   const files = process.argv.slice(2)
   const text = files.length === 0 ? readFileSync(0, 'utf8') : files.map((file) => readFileSync(file, 'utf8')).join('\n')
   const heads: AuditHead[] = []

@@ -9,6 +9,7 @@ import { auditChainLoggingTo, withAuditChain } from '../src/domain/audit/audit-l
 import { type Keyring, loadKeyring } from '../src/domain/privacy/keyring'
 import { createDeadlinePolicy, type DeadlinePolicy, loadHolidayCalendar } from '../src/domain/workflow/deadline-policy'
 import { type Config, loadConfig } from '../src/env'
+import type { AppDeps } from '../src/http/context'
 import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
 import { createMemoryLimitStore, type LimitStore } from '../src/lib/rate-limit'
@@ -16,6 +17,8 @@ import { FIXED_NOW } from './fixed-clock'
 
 export interface TestContext {
   app: App
+  /** What the app was made of, for a test that builds a router of its own. */
+  deps: AppDeps
   database: Database
   config: Config
   keyring: Keyring
@@ -48,7 +51,7 @@ export function createTestContext(
     WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
     ...env,
   })
-  const keyring = loadKeyring({ mode: config.mode, dataDir, env: config.env })
+  const keyring = loadKeyring({ mode: config.mode, dataDir, keys: config.keys })
   const logs: Record<string, unknown>[] = []
   const logger = createJsonLogger('debug', (line) => logs.push(JSON.parse(line)))
   const database = withAuditChain(
@@ -61,12 +64,22 @@ export function createTestContext(
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const limits = options.limits ?? createMemoryLimitStore()
-  const app = createApp(
-    { config, database, logger, keyring, wechat, attachments, deadlines, limits, now: clock },
-    options.web ? { web: options.web } : {},
-  )
+  const deps: AppDeps = {
+    config,
+    database,
+    logger,
+    keyring,
+    wechat,
+    attachments,
+    deadlines,
+    limits,
+    now: clock,
+    checkResponses: true,
+  }
+  const app = createApp(deps, options.web ? { web: options.web } : {})
   return {
     app,
+    deps,
     database,
     config,
     keyring,

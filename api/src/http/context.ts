@@ -1,6 +1,5 @@
 import type { Database } from '../db/client'
 import type { AttachmentStorage } from '../domain/attachments/storage'
-import type { Principal } from '../domain/auth/tokens'
 import type { Keyring } from '../domain/privacy/keyring'
 import type { DeadlinePolicy } from '../domain/workflow/deadline-policy'
 import type { Config } from '../env'
@@ -27,6 +26,11 @@ export interface AppDeps {
    * exactly there. A no-op unless configured.
    */
   afterCommit?: (operation: string) => void
+  /**
+   * Checks every successful answer against the schema its route declares for that status (http/route.ts), so the
+   * OpenAPI document cannot drift from what is sent. The API's own tests turn it on; a mismatch fails the request.
+   */
+  checkResponses?: boolean
   /** The current instant in epoch ms; tests pin it. */
   now: () => number
 }
@@ -34,7 +38,5 @@ export interface AppDeps {
 export type AppEnv = {
   Variables: {
     requestId: string
-    /** Set by the route's policy check; absent on public routes. */
-    principal: Principal
   }
 }

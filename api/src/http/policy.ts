@@ -14,6 +14,15 @@ import type { AppDeps, AppEnv } from './context'
  */
 export type Policy = 'public' | 'citizen' | 'staff' | 'authenticated' | readonly StaffRole[]
 
+/** Who a route's handler is called for, by its policy: nobody on a public route, and only the kind it admits. */
+export type PrincipalOf<P extends Policy> = P extends 'public'
+  ? undefined
+  : P extends 'citizen'
+    ? Extract<Principal, { kind: 'citizen' }>
+    : P extends 'authenticated'
+      ? Principal
+      : Extract<Principal, { kind: 'staff' }>
+
 export function describePolicy(policy: Policy): string {
   if (typeof policy !== 'string') return `工作人员：${policy.map((role) => STAFF_ROLE_LABELS[role]).join('、')}`
   return { public: '无需登录', citizen: '群众登录', staff: '工作人员登录', authenticated: '群众或工作人员登录' }[policy]
@@ -33,13 +42,13 @@ function bearerOf(c: Context<AppEnv>): string | null {
 }
 
 /**
- * Authenticates the caller as the policy requires and stores the principal on the context. A staff token is
+ * Authenticates the caller as the policy requires and returns who it is (nobody on a public route). A staff token is
  * checked against the account on every request (cached briefly), so a deactivated or transferred official loses
  * access within a minute even though their token has not expired; every token is checked against the families
  * revoked in the last quarter hour, so a logout ends its access tokens on every instance within 30 seconds.
  */
-export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<AppEnv>): Promise<void> {
-  if (policy === 'public') return
+export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<AppEnv>): Promise<Principal | undefined> {
+  if (policy === 'public') return undefined
   const token = bearerOf(c)
   if (!token) throw new AppError('UNAUTHENTICATED')
   const now = deps.now()
@@ -72,5 +81,5 @@ export async function enforcePolicy(deps: AppDeps, policy: Policy, c: Context<Ap
     }
     if (typeof policy !== 'string' && !policy.includes(principal.role)) throw new AppError('FORBIDDEN')
   }
-  c.set('principal', principal)
+  return principal
 }

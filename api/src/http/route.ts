@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { AppError } from '../domain/app-error'
 import { exceedsJsonDepth } from '../lib/json-depth'
 import type { AppDeps, AppEnv } from './context'
-import { enforcePolicy, type Policy } from './policy'
+import { enforcePolicy, type Policy, type PrincipalOf } from './policy'
 import { fieldErrorsOf, validationError } from './problem'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -46,7 +46,9 @@ export type RegisteredRoute = RouteSpec & { fullPath: string }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, Pol extends Policy = Policy> {
+  /** Who is calling, as the route's policy admits them: undefined on public routes. */
+  principal: PrincipalOf<Pol>
   params: Infer<P>
   query: Infer<Q>
   body: Infer<B>
@@ -67,19 +69,41 @@ export function defineRoute<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
+  const Pol extends Policy = Policy,
 >(
   resource: Resource,
-  spec: Omit<RouteSpec, 'params' | 'query' | 'body'> & { params?: P; query?: Q; body?: B },
-  handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Response | Promise<Response>,
+  spec: Omit<RouteSpec, 'params' | 'query' | 'body' | 'policy'> & { params?: P; query?: Q; body?: B; policy: Pol },
+  handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B, Pol>) => Response | Promise<Response>,
 ): void {
   resource.routes.push(spec as RouteSpec)
   resource.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
-    await enforcePolicy(resource.deps, spec.policy, c)
+    // enforcePolicy answers only with a principal of the kind the policy admits (and none when it is public).
+    const principal = (await enforcePolicy(resource.deps, spec.policy, c)) as PrincipalOf<Pol>
     const params = spec.params ? parseOrThrow(spec.params, c.req.param(), 'params') : undefined
     const query = spec.query ? parseOrThrow(spec.query, c.req.query(), 'query') : undefined
     const body = spec.body ? parseOrThrow(spec.body, await readJsonBody(c), 'body', spec.fieldErrorCodes) : undefined
-    return handler(c, { params, query, body } as RouteInput<P, Q, B>)
+    const response = await handler(c, { principal, params, query, body } as RouteInput<P, Q, B, Pol>)
+    if (resource.deps.checkResponses) await checkResponseContract(spec, response)
+    return response
   })
+}
+
+/**
+ * Throws when a successful answer is not what the route declares: a status it does not list, or a JSON body its
+ * schema for that status refuses. Error answers have the one problem shape, checked where they are written.
+ */
+async function checkResponseContract(spec: Pick<RouteSpec, 'method' | 'path' | 'responses'>, response: Response) {
+  if (response.status >= 400) return
+  const route = `${spec.method.toUpperCase()} ${spec.path}`
+  const declared = spec.responses[response.status]
+  if (!declared) throw new Error(`${route} answered ${response.status}, which it does not declare`)
+  const contentType = response.headers.get('content-type') ?? ''
+  if (!declared.schema || !/\bjson\b/.test(contentType)) return
+  const parsed = declared.schema.safeParse(await response.clone().json())
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new Error(`${route} answered ${response.status} with a body its schema refuses: ${issues.join('; ')}`)
+  }
 }
 
 function parseOrThrow<T extends z.ZodType>(

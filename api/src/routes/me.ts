@@ -1,8 +1,6 @@
-import { MaskedProfileSchema, type Me, MeSchema, maskProfile, ProfileInputSchema } from '@xinfang/shared'
-import { eq } from 'drizzle-orm'
-import { staffAccounts, units } from '../db/schema'
-import { AppError } from '../domain/app-error'
-import { loadPlainProfile, saveCitizenProfile } from '../domain/identity/citizen-profile'
+import { MaskedProfileSchema, MeSchema, ProfileInputSchema } from '@xinfang/shared'
+import { saveCitizenProfile } from '../domain/identity/citizen-profile'
+import { getMe } from '../domain/identity/get-me'
 import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 
@@ -19,26 +17,9 @@ export function meRoutes(deps: AppDeps) {
       policy: 'authenticated',
       responses: { 200: { description: '当前用户', schema: MeSchema } },
     },
-    async (c) => {
-      const principal = c.get('principal')
+    async (c, { principal }) => {
       c.header('cache-control', 'no-store')
-      if (principal.kind === 'citizen') {
-        const profile = await loadPlainProfile(deps.database.db, deps.keyring, principal.id)
-        const me: Me = { id: principal.id, role: 'citizen', profile: profile ? maskProfile(profile) : null }
-        return c.json(me, 200)
-      }
-      const [staff] = await deps.database.db
-        .select({ displayName: staffAccounts.displayName, unitId: units.id, unitName: units.name })
-        .from(staffAccounts)
-        .innerJoin(units, eq(units.id, staffAccounts.unitId))
-        .where(eq(staffAccounts.id, principal.id))
-      if (!staff) throw new AppError('UNAUTHENTICATED')
-      const me: Me = {
-        id: principal.id,
-        role: principal.role,
-        displayName: staff.displayName,
-        unit: { id: staff.unitId, name: staff.unitName },
-      }
+      const me = await getMe({ db: deps.database.db, keyring: deps.keyring }, { principal: principal })
       return c.json(me, 200)
     },
   )
@@ -57,9 +38,9 @@ export function meRoutes(deps: AppDeps) {
       fieldErrorCodes: { idNumber: 'ID_NUMBER_INVALID' },
       responses: { 200: { description: '已保存，返回脱敏后的信息', schema: MaskedProfileSchema } },
     },
-    async (c, { body }) => {
+    async (c, { principal, body }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await saveCitizenProfile(deps, c.get('principal').id, body, deps.now()), 200)
+      return c.json(await saveCitizenProfile(deps, principal.id, body, deps.now()), 200)
     },
   )
 

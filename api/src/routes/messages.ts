@@ -31,9 +31,9 @@ export function messageRoutes(deps: AppDeps) {
       query: MessageListQuerySchema,
       responses: { 200: { description: '消息列表', schema: MessageListSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listMessages(deps.database.db, c.get('principal').id, query), 200)
+      return c.json(await listMessages(deps.database.db, principal.id, query), 200)
     },
   )
 
@@ -48,9 +48,9 @@ export function messageRoutes(deps: AppDeps) {
       params: MessageIdParamsSchema,
       responses: { 200: { description: '已读的消息', schema: MessageSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await markMessageRead(deps, c.get('principal').id, params.id, deps.now()), 200)
+      return c.json(await markMessageRead(deps, principal.id, params.id, deps.now()), 200)
     },
   )
 
@@ -65,9 +65,9 @@ export function messageRoutes(deps: AppDeps) {
       policy: 'citizen',
       responses: { 200: { description: '模板与剩余次数', schema: SubscriptionsSchema } },
     },
-    async (c) => {
+    async (c, { principal }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listSubscriptions(subscriptionDeps, c.get('principal').id), 200)
+      return c.json(await listSubscriptions(subscriptionDeps, principal.id), 200)
     },
   )
 
@@ -83,8 +83,8 @@ export function messageRoutes(deps: AppDeps) {
       body: SubscriptionGrantSchema,
       responses: { 200: { description: '各模板剩余次数', schema: SubscriptionCreditsSchema } },
     },
-    async (c, { body }) => {
-      const credits = await grantSubscriptions(subscriptionDeps, c.get('principal').id, body.templateIds, deps.now())
+    async (c, { principal, body }) => {
+      const credits = await grantSubscriptions(subscriptionDeps, principal.id, body.templateIds, deps.now())
       c.header('cache-control', 'no-store')
       return c.json({ credits }, 200)
     },

@@ -42,7 +42,7 @@ export function petitionRoutes(deps: AppDeps) {
       multipart: { field: 'file' },
       responses: { 201: { description: '已保存', schema: AttachmentSchema } },
     },
-    async (c) => {
+    async (c, { principal }) => {
       const contentType = c.req.header('content-type') ?? ''
       if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: '请以 multipart/form-data 上传，字段名 file' })
@@ -52,7 +52,7 @@ export function petitionRoutes(deps: AppDeps) {
       if (!(file instanceof File)) {
         throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'body.file', message: '请选择要上传的文件' }] })
       }
-      return c.json(await uploadAttachment(deps, c.get('principal').id, file, deps.now()), 201)
+      return c.json(await uploadAttachment(deps, principal.id, file, deps.now()), 201)
     },
   )
 
@@ -67,8 +67,8 @@ export function petitionRoutes(deps: AppDeps) {
       params: AttachmentIdParamsSchema,
       responses: { 200: { description: '文件内容', contentType: 'application/octet-stream' } },
     },
-    async (c, { params }) => {
-      const file = await readAttachment(deps, c.get('principal'), params.id)
+    async (c, { principal, params }) => {
+      const file = await readAttachment(deps, principal, params.id)
       return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': file.mime,
         'content-disposition': `attachment; filename="${file.filename}"`,
@@ -91,9 +91,9 @@ export function petitionRoutes(deps: AppDeps) {
       body: PetitionCreateSchema,
       responses: { 201: { description: '已提交', schema: PetitionCreatedSchema } },
     },
-    async (c, { body }) => {
+    async (c, { principal, body }) => {
       const key = parseIdempotencyKey(c.req.header('idempotency-key'))
-      const citizenId = c.get('principal').id
+      const citizenId = principal.id
       await requireProfile(deps.database.db, citizenId)
       const now = deps.now()
       const { register, queryCode } = await preparePetitionSubmission(deps, citizenId, body, now)
@@ -122,9 +122,9 @@ export function petitionRoutes(deps: AppDeps) {
       query: PetitionListQuerySchema,
       responses: { 200: { description: '按提交时间倒序', schema: PetitionListSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listOwnPetitions(readDeps, c.get('principal').id, query, deps.now()), 200)
+      return c.json(await listOwnPetitions(readDeps, principal.id, query, deps.now()), 200)
     },
   )
 
@@ -139,9 +139,9 @@ export function petitionRoutes(deps: AppDeps) {
       params: PetitionIdParamsSchema,
       responses: { 200: { description: '详情', schema: PetitionDetailSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await getOwnPetition(readDeps, c.get('principal').id, params.id, deps.now()), 200)
+      return c.json(await getOwnPetition(readDeps, principal.id, params.id, deps.now()), 200)
     },
   )
 
@@ -156,8 +156,8 @@ export function petitionRoutes(deps: AppDeps) {
       params: PetitionIdParamsSchema,
       responses: { 200: { description: '已撤回，返回最新详情', schema: PetitionDetailSchema } },
     },
-    async (c, { params }) => {
-      const citizenId = c.get('principal').id
+    async (c, { principal, params }) => {
+      const citizenId = principal.id
       await withdrawPetition(deps.database, citizenId, params.id, deps.now())
       c.header('cache-control', 'no-store')
       return c.json(await getOwnPetition(readDeps, citizenId, params.id, deps.now()), 200)

@@ -80,11 +80,11 @@ export function receptionRoutes(deps: AppDeps) {
       body: BookingCreateSchema,
       responses: { 201: { description: '已预约', schema: BookingSchema } },
     },
-    async (c, { params, body }) => {
+    async (c, { principal, params, body }) => {
       const idempotencyKey = parseIdempotencyKey(c.req.header('idempotency-key'))
       const result = await createBooking(
         deps,
-        { citizenId: c.get('principal').id, sessionId: params.id, body, idempotencyKey },
+        { citizenId: principal.id, sessionId: params.id, body, idempotencyKey },
         deps.now(),
       )
       c.header('cache-control', 'no-store')
@@ -107,12 +107,12 @@ export function receptionRoutes(deps: AppDeps) {
       body: WaitlistJoinSchema,
       responses: { 201: { description: '已加入候补', schema: WaitlistEntrySchema } },
     },
-    async (c, { params, body }) => {
+    async (c, { principal, params, body }) => {
       const header = c.req.header('idempotency-key')
       const result = await joinWaitlist(
         deps,
         {
-          citizenId: c.get('principal').id,
+          citizenId: principal.id,
           sessionId: params.id,
           body,
           idempotencyKey: header === undefined ? undefined : parseIdempotencyKey(header),
@@ -136,9 +136,9 @@ export function receptionRoutes(deps: AppDeps) {
       query: BookingListQuerySchema,
       responses: { 200: { description: '预约，最新的在前', schema: BookingListSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listBookings(deps.database.db, deps.keyring, c.get('principal').id, query), 200)
+      return c.json(await listBookings(deps.database.db, deps.keyring, principal.id, query), 200)
     },
   )
 
@@ -153,9 +153,9 @@ export function receptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '预约', schema: BookingSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await getBooking(deps.database.db, deps.keyring, c.get('principal').id, params.id), 200)
+      return c.json(await getBooking(deps.database.db, deps.keyring, principal.id, params.id), 200)
     },
   )
 
@@ -172,9 +172,9 @@ export function receptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '已取消', schema: BookingSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await cancelBooking(deps, c.get('principal').id, params.id, deps.now()), 200)
+      return c.json(await cancelBooking(deps, principal.id, params.id, deps.now()), 200)
     },
   )
 
@@ -189,9 +189,9 @@ export function receptionRoutes(deps: AppDeps) {
       query: PageQuerySchema,
       responses: { 200: { description: '候补，最新的在前', schema: WaitlistEntryListSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listWaitlist(deps.database.db, c.get('principal').id, query), 200)
+      return c.json(await listWaitlist(deps.database.db, principal.id, query), 200)
     },
   )
 
@@ -206,9 +206,9 @@ export function receptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '已退出候补', schema: WaitlistEntrySchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await leaveWaitlist(deps.database, c.get('principal').id, params.id, deps.now()), 200)
+      return c.json(await leaveWaitlist(deps.database, principal.id, params.id, deps.now()), 200)
     },
   )
 

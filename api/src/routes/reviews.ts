@@ -26,8 +26,8 @@ export function reviewRoutes(deps: AppDeps) {
       body: RatingCreateSchema,
       responses: { 201: { description: '已评价', schema: RatingSchema } },
     },
-    async (c, { params, body }) =>
-      c.json(await ratePetition(deps, c.get('principal').id, params.id, body, deps.now()), 201),
+    async (c, { principal, params, body }) =>
+      c.json(await ratePetition(deps, principal.id, params.id, body, deps.now()), 201),
   )
 
   defineRoute(
@@ -42,8 +42,8 @@ export function reviewRoutes(deps: AppDeps) {
       body: RatingCreateSchema,
       responses: { 201: { description: '已评价', schema: RatingSchema } },
     },
-    async (c, { params, body }) =>
-      c.json(await rateBooking(deps.database, c.get('principal').id, params.id, body, deps.now()), 201),
+    async (c, { principal, params, body }) =>
+      c.json(await rateBooking(deps.database, principal.id, params.id, body, deps.now()), 201),
   )
 
   defineRoute(
@@ -58,8 +58,8 @@ export function reviewRoutes(deps: AppDeps) {
       body: ReviewRequestCreateSchema,
       responses: { 201: { description: '已提出申请', schema: ReviewRequestCreatedSchema } },
     },
-    async (c, { params, body }) =>
-      c.json(await requestReview(deps, c.get('principal').id, params.id, body.reason, deps.now()), 201),
+    async (c, { principal, params, body }) =>
+      c.json(await requestReview(deps, principal.id, params.id, body.reason, deps.now()), 201),
   )
 
   return resource

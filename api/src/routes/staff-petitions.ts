@@ -11,18 +11,15 @@ import {
   StaffQueueSchema,
   SweepResultSchema,
 } from '@xinfang/shared'
-import type { Context } from 'hono'
-import { AppError } from '../domain/app-error'
+import type { Principal } from '../domain/auth/tokens'
 import { applyStaffAction, type StaffActor } from '../domain/workflow/apply-staff-action'
 import { listStaffNotices } from '../domain/workflow/list-staff-notices'
 import { getStaffPetition, listForSupervision, listUnitQueue, revealPersonalData } from '../domain/workflow/staff-views'
 import { sweepOverdue } from '../domain/workflow/sweep-overdue'
-import type { AppDeps, AppEnv } from '../http/context'
+import type { AppDeps } from '../http/context'
 import { createResource, defineRoute } from '../http/route'
 
-function staffActorOf(c: Context<AppEnv>): StaffActor {
-  const principal = c.get('principal')
-  if (principal.kind !== 'staff') throw new AppError('FORBIDDEN')
+function staffActorOf(principal: Extract<Principal, { kind: 'staff' }>): StaffActor {
   return { id: principal.id, role: principal.role, unitId: principal.unitId }
 }
 
@@ -40,9 +37,9 @@ export function staffPetitionRoutes(deps: AppDeps) {
       query: StaffQueueQuerySchema,
       responses: { 200: { description: '按提交时间倒序，不含个人信息', schema: StaffQueueSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listUnitQueue(deps.database.db, staffActorOf(c), query, deps.now()), 200)
+      return c.json(await listUnitQueue(deps.database.db, staffActorOf(principal), query, deps.now()), 200)
     },
   )
 
@@ -57,9 +54,9 @@ export function staffPetitionRoutes(deps: AppDeps) {
       params: PetitionIdParamsSchema,
       responses: { 200: { description: '详情', schema: StaffPetitionDetailSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await getStaffPetition(deps, staffActorOf(c), params.id, deps.now()), 200)
+      return c.json(await getStaffPetition(deps, staffActorOf(principal), params.id, deps.now()), 200)
     },
   )
 
@@ -75,9 +72,9 @@ export function staffPetitionRoutes(deps: AppDeps) {
       body: RevealRequestSchema,
       responses: { 200: { description: '完整个人信息', schema: RevealedPersonalDataSchema } },
     },
-    async (c, { params, body }) => {
+    async (c, { principal, params, body }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await revealPersonalData(deps, staffActorOf(c), params.id, body.reason, deps.now()), 200)
+      return c.json(await revealPersonalData(deps, staffActorOf(principal), params.id, body.reason, deps.now()), 200)
     },
   )
 
@@ -94,8 +91,8 @@ export function staffPetitionRoutes(deps: AppDeps) {
       body: StaffActionSchema,
       responses: { 200: { description: '新的状态与版本', schema: StaffActionResultSchema } },
     },
-    async (c, { params, body }) => {
-      const result = await applyStaffAction(deps, staffActorOf(c), params.id, body, deps.now())
+    async (c, { principal, params, body }) => {
+      const result = await applyStaffAction(deps, staffActorOf(principal), params.id, body, deps.now())
       return c.json({ id: params.id, ...result }, 200)
     },
   )
@@ -111,9 +108,9 @@ export function staffPetitionRoutes(deps: AppDeps) {
       query: PageQuerySchema,
       responses: { 200: { description: '超期或三日内到期', schema: StaffQueueSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listForSupervision(deps.database.db, staffActorOf(c), query, deps.now()), 200)
+      return c.json(await listForSupervision(deps.database.db, staffActorOf(principal), query, deps.now()), 200)
     },
   )
 
@@ -127,9 +124,9 @@ export function staffPetitionRoutes(deps: AppDeps) {
       policy: 'staff',
       responses: { 200: { description: '最近 50 条', schema: StaffNoticeListSchema } },
     },
-    async (c) => {
+    async (c, { principal }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listStaffNotices(deps.database.db, staffActorOf(c)), 200)
+      return c.json(await listStaffNotices(deps.database.db, staffActorOf(principal)), 200)
     },
   )
 

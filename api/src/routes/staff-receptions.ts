@@ -47,7 +47,7 @@ export function staffReceptionRoutes(deps: AppDeps) {
       policy: SCHEDULERS,
       responses: { 200: { description: '领导', schema: ReceptionLeaderListSchema } },
     },
-    async (c) => c.json({ items: await listLeaders(deps.database.db, c.get('principal').id) }, 200),
+    async (c, { principal }) => c.json({ items: await listLeaders(deps.database.db, principal.id) }, 200),
   )
 
   defineRoute(
@@ -61,9 +61,9 @@ export function staffReceptionRoutes(deps: AppDeps) {
       query: StaffReceptionListQuerySchema,
       responses: { 200: { description: '接访场次', schema: StaffReceptionSessionListSchema } },
     },
-    async (c, { query }) => {
+    async (c, { principal, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await listStaffSessions(deps.database.db, c.get('principal').id, query, deps.now()), 200)
+      return c.json(await listStaffSessions(deps.database.db, principal.id, query, deps.now()), 200)
     },
   )
 
@@ -80,7 +80,7 @@ export function staffReceptionRoutes(deps: AppDeps) {
       body: SessionCreateSchema,
       responses: { 201: { description: '已创建', schema: StaffReceptionSessionSchema } },
     },
-    async (c, { body }) => c.json(await createSession(deps.database, c.get('principal').id, body, deps.now()), 201),
+    async (c, { principal, body }) => c.json(await createSession(deps.database, principal.id, body, deps.now()), 201),
   )
 
   defineRoute(
@@ -94,8 +94,8 @@ export function staffReceptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '已发布', schema: StaffReceptionSessionSchema } },
     },
-    async (c, { params }) =>
-      c.json(await publishSession(deps.database, c.get('principal').id, params.id, deps.now()), 200),
+    async (c, { principal, params }) =>
+      c.json(await publishSession(deps.database, principal.id, params.id, deps.now()), 200),
   )
 
   defineRoute(
@@ -111,8 +111,8 @@ export function staffReceptionRoutes(deps: AppDeps) {
       body: ReasonSchema,
       responses: { 200: { description: '已取消', schema: StaffReceptionSessionSchema } },
     },
-    async (c, { params, body }) =>
-      c.json(await cancelSession(deps.database, c.get('principal').id, params.id, body.reason, deps.now()), 200),
+    async (c, { principal, params, body }) =>
+      c.json(await cancelSession(deps.database, principal.id, params.id, body.reason, deps.now()), 200),
   )
 
   defineRoute(
@@ -128,12 +128,9 @@ export function staffReceptionRoutes(deps: AppDeps) {
       query: StaffBookingListQuerySchema,
       responses: { 200: { description: '预约，按预约先后', schema: StaffBookingListSchema } },
     },
-    async (c, { params, query }) => {
+    async (c, { principal, params, query }) => {
       c.header('cache-control', 'no-store')
-      return c.json(
-        await listSessionBookings(deps.database.db, deps.keyring, c.get('principal').id, params.id, query),
-        200,
-      )
+      return c.json(await listSessionBookings(deps.database.db, deps.keyring, principal.id, params.id, query), 200)
     },
   )
 
@@ -149,9 +146,9 @@ export function staffReceptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '已确认', schema: StaffBookingSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await decideBooking(deps, c.get('principal').id, params.id, { type: 'confirm' }, deps.now()), 200)
+      return c.json(await decideBooking(deps, principal.id, params.id, { type: 'confirm' }, deps.now()), 200)
     },
   )
 
@@ -168,16 +165,10 @@ export function staffReceptionRoutes(deps: AppDeps) {
       body: ReasonSchema,
       responses: { 200: { description: '已不予通过', schema: StaffBookingSchema } },
     },
-    async (c, { params, body }) => {
+    async (c, { principal, params, body }) => {
       c.header('cache-control', 'no-store')
       return c.json(
-        await decideBooking(
-          deps,
-          c.get('principal').id,
-          params.id,
-          { type: 'reject', reason: body.reason },
-          deps.now(),
-        ),
+        await decideBooking(deps, principal.id, params.id, { type: 'reject', reason: body.reason }, deps.now()),
         200,
       )
     },
@@ -195,9 +186,9 @@ export function staffReceptionRoutes(deps: AppDeps) {
       params: ReceptionIdParamsSchema,
       responses: { 200: { description: '已登记', schema: StaffBookingSchema } },
     },
-    async (c, { params }) => {
+    async (c, { principal, params }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await markNoShow(deps, c.get('principal').id, params.id, deps.now()), 200)
+      return c.json(await markNoShow(deps, principal.id, params.id, deps.now()), 200)
     },
   )
 
@@ -214,9 +205,9 @@ export function staffReceptionRoutes(deps: AppDeps) {
       body: CheckInSchema,
       responses: { 200: { description: '已签到', schema: CheckInResultSchema } },
     },
-    async (c, { body }) => {
+    async (c, { principal, body }) => {
       c.header('cache-control', 'no-store')
-      return c.json(await checkIn(deps, c.get('principal').id, body.code, deps.now()), 200)
+      return c.json(await checkIn(deps, principal.id, body.code, deps.now()), 200)
     },
   )
 

@@ -1,8 +1,8 @@
 import { type Message, type MessageList, type MessageListQuery, toShanghaiIso } from '@xinfang/shared'
-import { and, count, desc, eq, isNull, lt, or } from 'drizzle-orm'
+import { and, count, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { messages } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 
 type MessageRow = typeof messages.$inferSelect
 
@@ -21,27 +21,21 @@ export function toMessage(row: MessageRow): Message {
 
 /** The citizen's message centre (消息中心), newest first, with the number of unread messages in all pages. */
 export async function listMessages(db: Db, citizenId: string, query: MessageListQuery): Promise<MessageList> {
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: messages.at, id: messages.id, direction: 'desc' }, query)
   const rows = await db
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.citizenId, citizenId),
-        after ? or(lt(messages.at, after[0]), and(eq(messages.at, after[0]), lt(messages.id, after[1]))) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.at), desc(messages.id))
-    .limit(query.limit + 1)
+    .where(and(eq(messages.citizenId, citizenId), keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
   const [unread] = await db
     .select({ value: count() })
     .from(messages)
     .where(and(eq(messages.citizenId, citizenId), isNull(messages.readAt)))
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.at, row.id])
   return {
     items: page.map(toMessage),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.at, last.id]) : null,
+    nextCursor,
     unreadCount: unread?.value ?? 0,
   }
 }

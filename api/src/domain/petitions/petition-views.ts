@@ -9,11 +9,11 @@ import {
   toShanghaiIso,
   WITHDRAWABLE_STATUSES,
 } from '@xinfang/shared'
-import { and, asc, desc, eq, isNotNull, lt, or } from 'drizzle-orm'
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../../db/client'
 import { attachments, categories, petitionEvents, petitions, units } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import { AppError } from '../app-error'
 import { blindIndex, decryptField } from '../privacy/field-crypto'
 import type { Keyring } from '../privacy/keyring'
@@ -73,30 +73,19 @@ export async function listOwnPetitions(
   query: PageQuery,
   now: number,
 ) {
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: petitions.submittedAt, id: petitions.id, direction: 'desc' }, query)
   const rows = await db
     .select({ petition: petitions, category: { id: categories.id, name: categories.name } })
     .from(petitions)
     .innerJoin(categories, eq(categories.id, petitions.categoryId))
-    .where(
-      and(
-        eq(petitions.citizenId, citizenId),
-        after
-          ? or(
-              lt(petitions.submittedAt, after[0]),
-              and(eq(petitions.submittedAt, after[0]), lt(petitions.id, after[1])),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(petitions.submittedAt), desc(petitions.id))
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
+    .where(and(eq(petitions.citizenId, citizenId), keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.petition.submittedAt, row.petition.id])
   const items: PetitionSummary[] = page.map(({ petition, category }) => summaryOf(petition, category, deadlines, now))
-  const last = page.at(-1)
   return {
     items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.petition.submittedAt, last.petition.id]) : null,
+    nextCursor,
   }
 }
 

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, test } from 'vitest'
+import { loadConfig } from '../../env'
 import { decryptField, encryptField } from './field-crypto'
 import {
   createKeyringFile,
@@ -16,6 +17,9 @@ import {
   rotateDataKey,
   rotateKeyringFile,
 } from './keyring'
+
+/** The key settings a deployment with these variables gets, parsed as the API parses its configuration. */
+const keysOf = (variables: Record<string, string>) => loadConfig(variables).keys
 
 const directories: string[] = []
 
@@ -45,7 +49,7 @@ const modeOf = (path: string) => statSync(path).mode & 0o777
 
 test('demo mode generates a keyring file once, with mode 0600, and reuses it on the next start', () => {
   const dataDir = temporaryDirectory()
-  const first = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const first = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   const path = demoKeyringPath(dataDir)
   expect(path).toBe(join(dataDir, 'secrets', 'keys.json'))
   expect(modeOf(path)).toBe(0o600)
@@ -53,7 +57,7 @@ test('demo mode generates a keyring file once, with mode 0600, and reuses it on 
   expect(first.source).toBe('demo-file')
   const written = readFileSync(path, 'utf8')
 
-  const second = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const second = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   expect(readFileSync(path, 'utf8')).toBe(written)
   expect(second.currentDataKeyId).toBe(first.currentDataKeyId)
   expect(second.dataKeys.get('k1')).toEqual(first.dataKeys.get('k1'))
@@ -63,20 +67,20 @@ test('demo mode generates a keyring file once, with mode 0600, and reuses it on 
 
 test('data encrypted before a restart in demo mode still decrypts after it', async () => {
   const dataDir = temporaryDirectory()
-  const envelope = await encryptField(loadKeyring({ mode: 'demo', dataDir, env: {} }), '13812345678', 't:c:1')
-  expect(await decryptField(loadKeyring({ mode: 'demo', dataDir, env: {} }), envelope, 't:c:1')).toBe('13812345678')
+  const envelope = await encryptField(loadKeyring({ mode: 'demo', dataDir, keys: {} }), '13812345678', 't:c:1')
+  expect(await decryptField(loadKeyring({ mode: 'demo', dataDir, keys: {} }), envelope, 't:c:1')).toBe('13812345678')
 })
 
 test('a demo keyring file whose permissions were widened is narrowed back to 0600', () => {
   const dataDir = temporaryDirectory()
-  loadKeyring({ mode: 'demo', dataDir, env: {} })
+  loadKeyring({ mode: 'demo', dataDir, keys: {} })
   chmodSync(demoKeyringPath(dataDir), 0o644)
-  loadKeyring({ mode: 'demo', dataDir, env: {} })
+  loadKeyring({ mode: 'demo', dataDir, keys: {} })
   expect(modeOf(demoKeyringPath(dataDir))).toBe(0o600)
 })
 
 test('the generated keys are 32 random bytes each and the secrets differ', () => {
-  const keyring = loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), env: {} })
+  const keyring = loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), keys: {} })
   const dataKey = keyring.dataKeys.get(keyring.currentDataKeyId)!
   expect(dataKey).toHaveLength(32)
   expect(keyring.indexKey).toHaveLength(32)
@@ -94,10 +98,10 @@ test('a demo keyring file from before the audit key gets one, and keeps every ot
   const { auditKey: _absent, ...older } = createKeyringFile()
   mkdirSync(join(dataDir, 'secrets'), { recursive: true })
   writeFileSync(path, JSON.stringify(older), { mode: 0o600 })
-  const keyring = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const keyring = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   expect(keyring.auditKey).toHaveLength(32)
   expect(Buffer.from(keyring.indexKey).toString('base64')).toBe(older.indexKey)
-  const again = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const again = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   expect(again.auditKey).toEqual(keyring.auditKey)
 })
 
@@ -106,14 +110,14 @@ test('a secrets directory whose keys.json has no audit key is refused in product
   const { auditKey: _absent, ...older } = createKeyringFile()
   writeFileSync(join(secretsDir, 'keys.json'), JSON.stringify(older))
   const error = loadFailure(() =>
-    loadKeyring({ mode: 'production', dataDir: secretsDir, env: { XINFANG_SECRETS_DIR: secretsDir } }),
+    loadKeyring({ mode: 'production', dataDir: secretsDir, keys: keysOf({ XINFANG_SECRETS_DIR: secretsDir }) }),
   )
   expect(error.message).toContain('auditKey')
 })
 
 test('production mode without keys refuses to start and names the variables to set', () => {
   const dataDir = temporaryDirectory()
-  const error = loadFailure(() => loadKeyring({ mode: 'production', dataDir, env: {} }))
+  const error = loadFailure(() => loadKeyring({ mode: 'production', dataDir, keys: {} }))
   for (const name of [
     'XINFANG_DATA_KEYS',
     'XINFANG_INDEX_KEY',
@@ -128,8 +132,8 @@ test('production mode without keys refuses to start and names the variables to s
 
 test('production mode ignores a demo keyring file left in the data directory', () => {
   const dataDir = temporaryDirectory()
-  loadKeyring({ mode: 'demo', dataDir, env: {} })
-  expect(() => loadKeyring({ mode: 'production', dataDir, env: {} })).toThrow(KeyringError)
+  loadKeyring({ mode: 'demo', dataDir, keys: {} })
+  expect(() => loadKeyring({ mode: 'production', dataDir, keys: {} })).toThrow(KeyringError)
 })
 
 test('explicit variables are used in production, the first data key being the current one', () => {
@@ -137,12 +141,12 @@ test('explicit variables are used in production, the first data key being the cu
   const keyring = loadKeyring({
     mode: 'production',
     dataDir: temporaryDirectory(),
-    env: {
+    keys: keysOf({
       XINFANG_DATA_KEYS: `k2:${k2}, k1:${k1}`,
       XINFANG_INDEX_KEY: index,
       XINFANG_TOKEN_SECRET: token,
       XINFANG_AUDIT_KEY: key(),
-    },
+    }),
   })
   expect(keyring.source).toBe('environment')
   expect(keyring.currentDataKeyId).toBe('k2')
@@ -157,12 +161,12 @@ test('explicit variables win over a generated demo file in demo mode', () => {
   const keyring = loadKeyring({
     mode: 'demo',
     dataDir,
-    env: {
+    keys: keysOf({
       XINFANG_DATA_KEYS: `main:${key()}`,
       XINFANG_INDEX_KEY: key(),
       XINFANG_TOKEN_SECRET: key(),
       XINFANG_AUDIT_KEY: key(),
-    },
+    }),
   })
   expect(keyring.currentDataKeyId).toBe('main')
   expect(existsSync(demoKeyringPath(dataDir))).toBe(false)
@@ -170,7 +174,7 @@ test('explicit variables win over a generated demo file in demo mode', () => {
 
 test('setting only some of the key variables is refused with the missing names', () => {
   const error = loadFailure(() =>
-    loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), env: { XINFANG_DATA_KEYS: `k1:${key()}` } }),
+    loadKeyring({ mode: 'demo', dataDir: temporaryDirectory(), keys: keysOf({ XINFANG_DATA_KEYS: `k1:${key()}` }) }),
   )
   expect(error.message).toContain('missing: XINFANG_INDEX_KEY, XINFANG_TOKEN_SECRET, XINFANG_AUDIT_KEY')
 })
@@ -179,12 +183,12 @@ test('keys of the wrong length, bad base64 or malformed key lists are refused', 
   const env = (dataKeys: string, indexKey = key()) => ({
     mode: 'production' as const,
     dataDir: temporaryDirectory(),
-    env: {
+    keys: keysOf({
       XINFANG_DATA_KEYS: dataKeys,
       XINFANG_INDEX_KEY: indexKey,
       XINFANG_TOKEN_SECRET: key(),
       XINFANG_AUDIT_KEY: key(),
-    },
+    }),
   })
   expect(loadFailure(() => loadKeyring(env(`k1:${randomBytes(16).toString('base64')}`))).message).toContain(
     'exactly 32 bytes',
@@ -206,7 +210,7 @@ test('a secrets directory holding keys.json is used in production', () => {
   const keyring = loadKeyring({
     mode: 'production',
     dataDir: temporaryDirectory(),
-    env: { XINFANG_SECRETS_DIR: secretsDir },
+    keys: keysOf({ XINFANG_SECRETS_DIR: secretsDir }),
   })
   expect(keyring.source).toBe('secrets-dir')
   expect(keyring.currentDataKeyId).toBe('k2')
@@ -215,7 +219,11 @@ test('a secrets directory holding keys.json is used in production', () => {
 
 test('a secrets directory without a valid keys.json is an error, not a reason to generate keys', () => {
   const secretsDir = temporaryDirectory()
-  const options = { mode: 'demo' as const, dataDir: temporaryDirectory(), env: { XINFANG_SECRETS_DIR: secretsDir } }
+  const options = {
+    mode: 'demo' as const,
+    dataDir: temporaryDirectory(),
+    keys: keysOf({ XINFANG_SECRETS_DIR: secretsDir }),
+  }
   expect(loadFailure(() => loadKeyring(options)).message).toContain('Cannot read the keyring file')
   writeFileSync(join(secretsDir, 'keys.json'), '{ not json')
   expect(loadFailure(() => loadKeyring(options)).message).toContain('not valid JSON')
@@ -249,12 +257,12 @@ test('rotation adds a new current data key and keeps the old keys, the index key
 
 test('rotating a keyring file rewrites it privately and the loaded keyring writes under the new key', async () => {
   const dataDir = temporaryDirectory()
-  const before = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const before = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   const oldEnvelope = await encryptField(before, '11010519491231002X', 't:c:1')
 
   rotateKeyringFile(demoKeyringPath(dataDir))
   expect(modeOf(demoKeyringPath(dataDir))).toBe(0o600)
-  const after = loadKeyring({ mode: 'demo', dataDir, env: {} })
+  const after = loadKeyring({ mode: 'demo', dataDir, keys: {} })
   expect(after.currentDataKeyId).toBe('k2')
   expect(await encryptField(after, 'x', 't:c:1')).toMatch(/^v1\.k2\./)
   expect(await decryptField(after, oldEnvelope, 't:c:1')).toBe('11010519491231002X')
@@ -264,7 +272,7 @@ test('a keyring file converts to the equivalent environment variables', () => {
   const file = rotateDataKey(createKeyringFile())
   const env = keyringFileToEnv(file)
   expect(env.XINFANG_DATA_KEYS).toBe(`k2:${file.dataKeys.k2},k1:${file.dataKeys.k1}`)
-  const fromEnv = loadKeyring({ mode: 'production', dataDir: temporaryDirectory(), env })
+  const fromEnv = loadKeyring({ mode: 'production', dataDir: temporaryDirectory(), keys: keysOf(env) })
   const fromFile = keyringFromFile(file, 'secrets-dir')
   expect(fromEnv.dataKeys).toEqual(fromFile.dataKeys)
   expect(fromEnv.indexKey).toEqual(fromFile.indexKey)
@@ -275,6 +283,6 @@ test('the keyring file schema refuses unknown fields', () => {
   mkdirSync(secretsDir, { recursive: true })
   writeFileSync(join(secretsDir, 'keys.json'), JSON.stringify({ ...createKeyringFile(), extra: 1 }))
   expect(() =>
-    loadKeyring({ mode: 'production', dataDir: secretsDir, env: { XINFANG_SECRETS_DIR: secretsDir } }),
+    loadKeyring({ mode: 'production', dataDir: secretsDir, keys: keysOf({ XINFANG_SECRETS_DIR: secretsDir }) }),
   ).toThrow(KeyringError)
 })

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
+import type { KeySettings } from '../../env'
 
 /**
  * The secrets of the service: personal-data encryption keys, the blind-index key, the access-token signing
@@ -38,7 +39,8 @@ export type KeyringLoadOptions = {
   mode: 'demo' | 'production'
   /** The data directory; in demo mode the generated keys live in `<dataDir>/secrets/keys.json`. */
   dataDir: string
-  env: Record<string, string | undefined>
+  /** The key variables as configured (Config.keys). */
+  keys: KeySettings
 }
 
 /** The configuration variables, named once so every error message and document uses the same names. */
@@ -329,12 +331,8 @@ function loadDemoKeyring(path: string): Keyring {
  * 3. demo mode only: `<dataDir>/secrets/keys.json`, generated on the first start and reused on every later one.
  * Production mode with none of them throws a KeyringError naming the variables to set.
  */
-export function loadKeyring({ mode, dataDir, env }: KeyringLoadOptions): Keyring {
-  const dataKeys = env[KEYRING_ENV.dataKeys]?.trim() || undefined
-  const indexKey = env[KEYRING_ENV.indexKey]?.trim() || undefined
-  const tokenSecret = env[KEYRING_ENV.tokenSecret]?.trim() || undefined
-  const auditKey = env[KEYRING_ENV.auditKey]?.trim() || undefined
-  const secretsDir = env[KEYRING_ENV.secretsDir]?.trim() || undefined
+export function loadKeyring({ mode, dataDir, keys }: KeyringLoadOptions): Keyring {
+  const { dataKeys, indexKey, tokenSecret, auditKey, secretsDir } = keys
 
   const given = { dataKeys, indexKey, tokenSecret, auditKey }
   if (Object.values(given).some((value) => value !== undefined)) {

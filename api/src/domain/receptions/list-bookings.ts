@@ -1,8 +1,8 @@
 import type { Booking, BookingList, BookingListQuery } from '@xinfang/shared'
-import { and, desc, eq, lt, or } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { bookings, leaders, receptionSessions, receptionSlots, units } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import type { Keyring } from '../privacy/keyring'
 import { findOwnBooking, toBooking } from './booking-view'
 
@@ -13,7 +13,7 @@ export async function listBookings(
   citizenId: string,
   query: BookingListQuery,
 ): Promise<BookingList> {
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: bookings.createdAt, id: bookings.id, direction: 'desc' }, query)
   const rows = await db
     .select({ booking: bookings, slot: receptionSlots, session: receptionSessions, leader: leaders, unit: units })
     .from(bookings)
@@ -21,21 +21,13 @@ export async function listBookings(
     .innerJoin(receptionSessions, eq(receptionSessions.id, bookings.sessionId))
     .innerJoin(leaders, eq(leaders.id, receptionSessions.leaderId))
     .innerJoin(units, eq(units.id, receptionSessions.unitId))
-    .where(
-      and(
-        eq(bookings.citizenId, citizenId),
-        after
-          ? or(lt(bookings.createdAt, after[0]), and(eq(bookings.createdAt, after[0]), lt(bookings.id, after[1])))
-          : undefined,
-      ),
-    )
-    .orderBy(desc(bookings.createdAt), desc(bookings.id))
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
+    .where(and(eq(bookings.citizenId, citizenId), keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.booking.createdAt, row.booking.id])
   return {
     items: await Promise.all(page.map((row) => toBooking(keyring, row))),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.booking.createdAt, last.booking.id]) : null,
+    nextCursor,
   }
 }
 

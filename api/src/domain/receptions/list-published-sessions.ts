@@ -5,10 +5,10 @@ import {
   shanghaiDateOf,
   shanghaiTime,
 } from '@xinfang/shared'
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm'
+import { and, eq, gt, gte, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { leaders, receptionSessions, units } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import { slotsOfSessions, toReceptionSession } from './session-view'
 
 /** How far ahead the list reaches when the caller gives no end date. */
@@ -22,7 +22,7 @@ export async function listPublishedSessions(
 ): Promise<ReceptionSessionList> {
   const fromDate = query.from ?? shanghaiDateOf(now)
   const toDate = query.to ?? addCalendarDays(fromDate, DEFAULT_RECEPTION_HORIZON_DAYS)
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: receptionSessions.startsAt, id: receptionSessions.id, direction: 'asc' }, query)
 
   const rows = await db
     .select({ session: receptionSessions, leader: leaders, unit: units })
@@ -36,25 +36,19 @@ export async function listPublishedSessions(
         lt(receptionSessions.startsAt, shanghaiTime(addCalendarDays(toDate, 1))),
         gt(receptionSessions.endsAt, now),
         query.unitId ? eq(receptionSessions.unitId, query.unitId) : undefined,
-        after
-          ? or(
-              gt(receptionSessions.startsAt, after[0]),
-              and(eq(receptionSessions.startsAt, after[0]), gt(receptionSessions.id, after[1])),
-            )
-          : undefined,
+        keyset.after,
       ),
     )
-    .orderBy(asc(receptionSessions.startsAt), asc(receptionSessions.id))
-    .limit(query.limit + 1)
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
 
-  const page = rows.slice(0, query.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.session.startsAt, row.session.id])
   const slots = await slotsOfSessions(
     db,
     page.map((row) => row.session.id),
   )
-  const last = page.at(-1)
   return {
     items: page.map((row) => toReceptionSession(row, slots)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.session.startsAt, last.session.id]) : null,
+    nextCursor,
   }
 }

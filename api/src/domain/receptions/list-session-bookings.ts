@@ -1,8 +1,8 @@
 import type { StaffBookingList, StaffBookingListQuery } from '@xinfang/shared'
-import { and, asc, eq, gt, or } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { bookings, receptionSlots } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import type { Keyring } from '../privacy/keyring'
 import { toStaffBooking } from './staff-booking-view'
 import { loadStaffScope } from './staff-scope'
@@ -18,7 +18,7 @@ export async function listSessionBookings(
 ): Promise<StaffBookingList> {
   const scope = await loadStaffScope(db, staffId)
   await findSessionInScope(db, scope, sessionId)
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: bookings.createdAt, id: bookings.id, direction: 'asc' }, query)
   const rows = await db
     .select({ booking: bookings, slot: receptionSlots })
     .from(bookings)
@@ -27,17 +27,14 @@ export async function listSessionBookings(
       and(
         eq(bookings.sessionId, sessionId),
         query.status ? eq(bookings.status, query.status) : undefined,
-        after
-          ? or(gt(bookings.createdAt, after[0]), and(eq(bookings.createdAt, after[0]), gt(bookings.id, after[1])))
-          : undefined,
+        keyset.after,
       ),
     )
-    .orderBy(asc(bookings.createdAt), asc(bookings.id))
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.booking.createdAt, row.booking.id])
   return {
     items: await Promise.all(page.map((row) => toStaffBooking(db, keyring, scope, row.booking, row.slot))),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.booking.createdAt, last.booking.id]) : null,
+    nextCursor,
   }
 }

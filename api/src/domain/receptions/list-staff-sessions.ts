@@ -5,10 +5,10 @@ import {
   shanghaiDateOf,
   shanghaiTime,
 } from '@xinfang/shared'
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm'
+import { and, eq, gte, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { leaders, receptionSessions, units } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import { DEFAULT_RECEPTION_HORIZON_DAYS } from './list-published-sessions'
 import { slotsOfSessions } from './session-view'
 import { loadStaffScope } from './staff-scope'
@@ -24,7 +24,7 @@ export async function listStaffSessions(
   const scope = await loadStaffScope(db, staffId)
   const fromDate = query.from ?? shanghaiDateOf(now)
   const toDate = query.to ?? addCalendarDays(fromDate, DEFAULT_RECEPTION_HORIZON_DAYS)
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: receptionSessions.startsAt, id: receptionSessions.id, direction: 'asc' }, query)
   const rows = await db
     .select({ session: receptionSessions, leader: leaders, unit: units })
     .from(receptionSessions)
@@ -37,17 +37,12 @@ export async function listStaffSessions(
         query.status ? eq(receptionSessions.status, query.status) : undefined,
         gte(receptionSessions.startsAt, shanghaiTime(fromDate)),
         lt(receptionSessions.startsAt, shanghaiTime(addCalendarDays(toDate, 1))),
-        after
-          ? or(
-              gt(receptionSessions.startsAt, after[0]),
-              and(eq(receptionSessions.startsAt, after[0]), gt(receptionSessions.id, after[1])),
-            )
-          : undefined,
+        keyset.after,
       ),
     )
-    .orderBy(asc(receptionSessions.startsAt), asc(receptionSessions.id))
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.session.startsAt, row.session.id])
   const slots = await slotsOfSessions(
     db,
     page.map((row) => row.session.id),
@@ -56,9 +51,8 @@ export async function listStaffSessions(
     db,
     slots.map((slot) => slot.id),
   )
-  const last = page.at(-1)
   return {
     items: page.map((row) => toStaffSession(row, slots, waiting)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.session.startsAt, last.session.id]) : null,
+    nextCursor,
   }
 }

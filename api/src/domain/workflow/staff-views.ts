@@ -16,11 +16,11 @@ import {
   type StaffQueueQuery,
   toShanghaiIso,
 } from '@xinfang/shared'
-import { and, asc, desc, eq, gt, lt, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database, Db } from '../../db/client'
 import { categories, petitionEvents, petitions, units } from '../../db/schema'
-import { decodeNumberIdCursor, encodeCursor } from '../../lib/cursor'
+import { keysetPage } from '../../lib/cursor'
 import { AppError } from '../app-error'
 import { appendAudit } from '../audit/audit-log'
 import { loadPlainProfile } from '../identity/citizen-profile'
@@ -132,28 +132,16 @@ async function listWhere(
   query: { cursor?: string | undefined; limit: number },
   now: number,
 ) {
-  const after = query.cursor ? decodeNumberIdCursor(query.cursor) : undefined
+  const keyset = keysetPage({ by: petitions.submittedAt, id: petitions.id, direction: 'desc' }, query)
   const { query: select, visible } = selectVisible(db, actor)
   const rows = await select
-    .where(
-      and(
-        visible,
-        where,
-        after
-          ? or(
-              lt(petitions.submittedAt, after[0]),
-              and(eq(petitions.submittedAt, after[0]), lt(petitions.id, after[1])),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(petitions.submittedAt), desc(petitions.id))
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
+    .where(and(visible, where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.limit)
+  const { rows: page, nextCursor } = keyset.pageOf(rows, (row) => [row.petition.submittedAt, row.petition.id])
   return {
     items: page.map((row) => summaryOf(row, now)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.petition.submittedAt, last.petition.id]) : null,
+    nextCursor,
   }
 }
 

@@ -11,7 +11,8 @@ import {
   type Unit,
 } from '@xinfang/shared'
 import { useEffect, useRef } from 'react'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
+import { StatusPanel } from '../../../../components/status-panel'
 import { type AttachmentItem, type PetitionFormModel, usePetitionForm } from '../../../../hooks/use-petition-form'
 import { useRemote } from '../../../../hooks/use-remote'
 import { CAN_CHOOSE_DOCUMENTS } from '../../../../services/files'
@@ -56,38 +57,22 @@ async function loadSubmissionContext(signal: RequestSignal): Promise<SubmissionC
 /** 我要信访: kind → category → content → attachments → review → submit, one question per screen. */
 export default function SubmitPage() {
   const context = useRemote(loadSubmissionContext)
-  const { state } = context
   return (
     <View className="submit">
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="submit-loading" />
-          case 'demo_only':
-            return <DemoOnlyPanel id="submit-demo-only" />
-          case 'failed':
-            return (
-              <ErrorPanel
-                id="submit-error"
-                problem={state.problem}
-                retryId="submit-retry"
-                onRetry={() => context.reload()}
-              />
-            )
-          case 'loaded':
-            if (state.data.isStaff) {
-              return (
-                <StatusPanel
-                  id="submit-staff"
-                  tone="notice"
-                  title="工作人员账号不能提交信访事项"
-                  text="请退出工作人员账号后，以个人身份提交。"
-                />
-              )
-            }
-            return <PetitionWizard context={state.data} />
+      <RemoteView state={context.state} ids={remoteIds('submit')} onRetry={() => context.reload()}>
+        {(loaded) =>
+          loaded.isStaff ? (
+            <StatusPanel
+              id="submit-staff"
+              tone="notice"
+              title="工作人员账号不能提交信访事项"
+              text="请退出工作人员账号后，以个人身份提交。"
+            />
+          ) : (
+            <PetitionWizard context={loaded} />
+          )
         }
-      })()}
+      </RemoteView>
     </View>
   )
 }

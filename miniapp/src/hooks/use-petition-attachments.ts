@@ -3,7 +3,7 @@ import { type MutableRefObject, useCallback, useRef, useState } from 'react'
 import { type ChooseFiles, type ChosenFile, chooseFilesOnThisPlatform, type FileSource } from '../services/files'
 import { uploadAttachment } from '../services/petitions'
 import type { PetitionDraft } from '../utils/petition-draft'
-import type { UploadedAttachment } from '../utils/petition-form'
+import { formatFileSize, type UploadedAttachment } from '../utils/petition-form'
 import { problemFromError } from '../utils/problem'
 import { useMountedRef } from './use-mounted-ref'
 
@@ -39,7 +39,7 @@ export interface PetitionAttachments {
 }
 
 /** Shown for a file over the limit, whether the phone or the API noticed it. */
-export const ATTACHMENT_TOO_LARGE_MESSAGE = '文件超过 10 MB，请选择小一些的照片或文件'
+export const ATTACHMENT_TOO_LARGE_MESSAGE = `文件超过 ${formatFileSize(ATTACHMENT_MAX_BYTES)}，请选择小一些的照片或文件`
 
 /**
  * The materials (材料) of a petition: chosen on the phone, uploaded one at a time, and kept in the draft once the

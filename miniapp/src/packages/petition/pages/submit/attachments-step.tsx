@@ -1,5 +1,5 @@
 import { Button, Text, View } from '@tarojs/components'
-import { ATTACHMENTS_PER_PETITION_MAX } from '@xinfang/shared'
+import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_PETITION_MAX } from '@xinfang/shared'
 import type { AttachmentItem, PetitionFormModel } from '../../../../hooks/use-petition-form'
 import { CAN_CHOOSE_DOCUMENTS } from '../../../../services/files'
 import { formatFileSize } from '../../../../utils/petition-form'
@@ -25,7 +25,8 @@ export function AttachmentsStep({ form }: { form: PetitionFormModel }) {
         可以上传能说明情况的照片或文件，例如合同、收据、现场照片。没有可以不传，直接点“下一步”。
       </Text>
       <Text className="submit__hint" id="attachment-count">
-        已添加 {form.attachments.length} 个，最多 {ATTACHMENTS_PER_PETITION_MAX} 个；每个不超过 10 MB。
+        已添加 {form.attachments.length} 个，最多 {ATTACHMENTS_PER_PETITION_MAX} 个；每个不超过{' '}
+        {formatFileSize(ATTACHMENT_MAX_BYTES)}。
       </Text>
       <View id="attachment-list">
         {form.attachments.map((item, index) => (

@@ -1,5 +1,5 @@
 import { Input, Text, Textarea, View } from '@tarojs/components'
-import { PETITION_CONTENT_MAX, PETITION_CONTENT_MIN, PETITION_TITLE_MAX } from '@xinfang/shared'
+import { ADDRESS_MAX, PETITION_CONTENT_MAX, PETITION_CONTENT_MIN, PETITION_TITLE_MAX } from '@xinfang/shared'
 import type { PetitionFormModel } from '../../../../hooks/use-petition-form'
 import { FieldError, WEAPP_PLACEHOLDER } from './form-parts'
 
@@ -50,7 +50,7 @@ export function ContentStep({ form }: { form: PetitionFormModel }) {
           className={`submit__input ${form.errors.address ? 'submit__input--error' : ''}`}
           id="petition-address"
           type="text"
-          maxlength={200}
+          maxlength={ADDRESS_MAX}
           placeholder="例如：江城市东湖区解放路12号"
           {...WEAPP_PLACEHOLDER}
           value={form.values.address}

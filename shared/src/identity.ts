@@ -173,12 +173,16 @@ const CHINESE_NAME_PATTERN = new RegExp(`^[${HAN}]+(?:·[${HAN}]+)*$`, 'u')
 /** Input methods produce several look-alike dots; the ID card uses U+00B7. */
 const NAME_DOT_VARIANTS = /[•・‧∙⋅．.]/g
 
+/** A name as on the ID card, after the dots are made one and the spaces removed. */
+export const REAL_NAME_MIN = 2
+export const REAL_NAME_MAX = 30
+
 export const RealNameSchema = z
   .string({ error: '请填写姓名' })
   .trim()
   .overwrite((value) => value.replace(NAME_DOT_VARIANTS, '·').replace(/\s+/g, ''))
-  .min(2, '姓名至少2个字，请填写身份证上的姓名')
-  .max(30, '姓名不能超过30个字')
+  .min(REAL_NAME_MIN, `姓名至少${REAL_NAME_MIN}个字，请填写身份证上的姓名`)
+  .max(REAL_NAME_MAX, `姓名不能超过${REAL_NAME_MAX}个字`)
   .regex(CHINESE_NAME_PATTERN, '请填写身份证上的中文姓名，少数民族姓名中间可用“·”隔开')
 
 export const IdNumberSchema = z
@@ -192,11 +196,15 @@ export const MobilePhoneSchema = z
   .trim()
   .regex(MAINLAND_MOBILE_PATTERN, '请填写11位手机号码，以1开头')
 
+/** An address to the street and house number, as trimmed. */
+export const ADDRESS_MIN = 5
+export const ADDRESS_MAX = 200
+
 export const AddressSchema = z
   .string({ error: '请填写地址' })
   .trim()
-  .min(5, '地址至少填写5个字，请写到街道和门牌号')
-  .max(200, '地址不能超过200个字')
+  .min(ADDRESS_MIN, `地址至少填写${ADDRESS_MIN}个字，请写到街道和门牌号`)
+  .max(ADDRESS_MAX, `地址不能超过${ADDRESS_MAX}个字`)
 
 /** The code `getPhoneNumber` returns; the server exchanges it with WeChat for the number (single use). */
 export const PhoneCodeSchema = z.string().trim().min(1, '微信手机号授权无效，请重新授权').max(128)

@@ -56,9 +56,12 @@ export function ratingStageOf(status: PetitionStatus): ReplyStage | null {
 /** Days after a reply (or after a reception session) during which it can be rated. */
 export const RATING_WINDOW_DAYS = 30
 
+/** 评价内容 at most this many characters, as trimmed. */
+export const RATING_COMMENT_MAX = 500
+
 export const RatingCreateSchema = z.strictObject({
   level: RatingLevelSchema,
-  comment: z.string().trim().max(500, '评价内容最多 500 个字').optional(),
+  comment: z.string().trim().max(RATING_COMMENT_MAX, `评价内容最多 ${RATING_COMMENT_MAX} 个字`).optional(),
   tags: z.array(RatingTagSchema).max(3).optional(),
 })
 export type RatingCreate = z.infer<typeof RatingCreateSchema>
@@ -76,8 +79,16 @@ export const RatingSchema = z.object({
 })
 export type Rating = z.infer<typeof RatingSchema>
 
+/** The reasons of a 复查/复核 request, as trimmed: enough to say what is disputed, and not a whole file. */
+export const REVIEW_REASON_MIN = 10
+export const REVIEW_REASON_MAX = 2000
+
 export const ReviewRequestCreateSchema = z.strictObject({
-  reason: z.string().trim().min(10, '请写明不服的理由和诉求（至少 10 个字）').max(2000),
+  reason: z
+    .string()
+    .trim()
+    .min(REVIEW_REASON_MIN, `请写明不服的理由和诉求（至少 ${REVIEW_REASON_MIN} 个字）`)
+    .max(REVIEW_REASON_MAX),
 })
 
 export const ReviewRequestCreatedSchema = z.object({

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { launchBrowser, PHONE_VIEWPORT, SCREENSHOT_DIR } from '../support/browser'
+import { expectElderFriendly } from '../support/h5-pages'
 
 let api: RunningApi
 let browser: Browser
@@ -41,6 +42,8 @@ test('the H5 home page lists the seeded reception sessions in Chinese', async ()
   expect(text).toMatch(/现场接访|视频接访/)
   expect(text).toMatch(/剩余|已约满/)
   expect(failedRequests).toEqual([])
+  await expectElderFriendly(page, '#petition-entry', 3)
+  await expectElderFriendly(page, '#reception-list')
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'home.png'), fullPage: true })
   await page.close()
 })
@@ -52,6 +55,7 @@ test('the H5 home page says so, with a way to retry, when the API is unreachable
   const retry = page.locator('#reload')
   await retry.waitFor({ timeout: 30_000 })
   expect((await page.locator('body').textContent()) ?? '').toMatch(/网络|稍后|重新加载/)
+  await expectElderFriendly(page, '#reception-error', 1)
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'home-error.png'), fullPage: true })
 
   await page.unroute('**/api/v1/receptions**')

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { launchBrowser, PHONE_VIEWPORT, SCREENSHOT_DIR } from '../support/browser'
+import { expectElderFriendly } from '../support/h5-pages'
 
 const VALID_ID_NUMBER = '11010519491231002X'
 /** The same number with its check character wrong. */
@@ -31,28 +32,6 @@ async function openMeTab(page: Page) {
 /** Taro's H5 inputs are `<taro-input-core id=…><input></taro-input-core>`: type into the inner element. */
 async function fill(page: Page, id: string, value: string) {
   await page.locator(`#${id} input`).fill(value)
-}
-
-/** Checks every text, input and button under `selector`; describes those too small for older eyes and fingers. */
-async function checkElderFriendliness(page: Page, selector: string): Promise<{ checked: number; problems: string[] }> {
-  return page.evaluate((root) => {
-    const problems: string[] = []
-    let checked = 0
-    for (const element of document.querySelectorAll(`${root} taro-text-core`)) {
-      checked += 1
-      const style = getComputedStyle(element)
-      const fontSize = Number.parseFloat(style.fontSize)
-      const lineHeight = Number.parseFloat(style.lineHeight)
-      if (fontSize < 18) problems.push(`${element.textContent}: font ${fontSize}px`)
-      if (lineHeight / fontSize < 1.3) problems.push(`${element.textContent}: line height ${lineHeight}px`)
-    }
-    for (const element of document.querySelectorAll(`${root} taro-input-core, ${root} taro-button-core`)) {
-      checked += 1
-      const height = element.getBoundingClientRect().height
-      if (height < 44) problems.push(`#${element.id}: ${height}px tall`)
-    }
-    return { checked, problems }
-  }, selector)
 }
 
 test('in the H5 app a citizen accepts the privacy guide, corrects a wrong ID number, sees the profile masked, and still does after a reload', async () => {
@@ -85,10 +64,7 @@ test('in the H5 app a citizen accepts the privacy guide, corrects a wrong ID num
   await idError.waitFor()
   expect((await idError.textContent()) ?? '').toBe(ID_NUMBER_PROBLEM_MESSAGES.check_character)
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'identity-form.png'), fullPage: true })
-  // 适老化 (DOMAIN.md): text ≥ 18 CSS px with line height ≥ 1.3, inputs and buttons ≥ 44 CSS px tall.
-  const elderCheck = await checkElderFriendliness(page, '#profile-form')
-  expect(elderCheck.problems).toEqual([])
-  expect(elderCheck.checked).toBeGreaterThan(10)
+  await expectElderFriendly(page, '#profile-form', 10)
   expect(apiCalls.filter((call) => call.includes('/api/v1/me/profile'))).toEqual([])
 
   await fill(page, 'id-number', VALID_ID_NUMBER)
@@ -138,6 +114,7 @@ test('the H5 app says it is only a demonstration, and to use WeChat, when the AP
   const text = (await notice.textContent()) ?? ''
   expect(text).toContain('网页版仅用于演示')
   expect(text).toContain('请在微信中')
+  await expectElderFriendly(page, '#demo-only', 1)
   expect(await page.locator('#privacy-guide').count()).toBe(0)
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'identity-demo-only.png'), fullPage: true })
   await page.close()

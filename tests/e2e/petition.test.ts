@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { tinyPng } from '../../api/test/fixtures/files'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { launchBrowser, PHONE_VIEWPORT, SCREENSHOT_DIR } from '../support/browser'
+import { expectElderFriendly } from '../support/h5-pages'
 
 const VALID_ID_NUMBER = '11010519491231002X'
 const TITLE = '小区门口路灯坏了三个月'
@@ -53,37 +54,6 @@ async function registerProfile(page: Page) {
   await field(page, 'address').fill(ADDRESS)
   await page.locator('#profile-submit').click()
   await page.locator('#profile-summary').waitFor({ timeout: 20_000 })
-}
-
-/** Checks every text, input and button under `selector`; describes those too small for older eyes and fingers. */
-async function checkElderFriendliness(page: Page, selector: string): Promise<{ checked: number; problems: string[] }> {
-  return page.evaluate((root) => {
-    const problems: string[] = []
-    let checked = 0
-    for (const element of document.querySelectorAll(`${root} taro-text-core`)) {
-      if (!(element instanceof HTMLElement) || element.offsetParent === null) continue
-      checked += 1
-      const style = getComputedStyle(element)
-      const fontSize = Number.parseFloat(style.fontSize)
-      const lineHeight = Number.parseFloat(style.lineHeight)
-      if (fontSize < 18) problems.push(`${element.textContent}: font ${fontSize}px`)
-      if (lineHeight / fontSize < 1.3) problems.push(`${element.textContent}: line height ${lineHeight}px`)
-    }
-    for (const element of document.querySelectorAll(
-      `${root} taro-input-core, ${root} taro-textarea-core, ${root} taro-button-core`,
-    )) {
-      checked += 1
-      const height = element.getBoundingClientRect().height
-      if (height < 44) problems.push(`#${element.id}: ${height}px tall`)
-    }
-    return { checked, problems }
-  }, selector)
-}
-
-async function expectElderFriendly(page: Page, selector: string) {
-  const result = await checkElderFriendliness(page, selector)
-  expect(result.problems).toEqual([])
-  expect(result.checked).toBeGreaterThan(5)
 }
 
 /**

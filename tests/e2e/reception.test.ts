@@ -17,6 +17,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { launchBrowser, PHONE_VIEWPORT, SCREENSHOT_DIR } from '../support/browser'
+import { expectElderFriendly } from '../support/h5-pages'
 
 const VALID_ID_NUMBER = '11010519491231002X'
 const MATTER = '公司拖欠三个月工资，多次协商未果，请求协调解决。'
@@ -75,31 +76,6 @@ async function screenshot(page: Page, name: string) {
   })
   await page.screenshot({ path: join(SCREENSHOT_DIR, name), animations: 'disabled' })
   await page.setViewportSize(PHONE_VIEWPORT.viewport)
-}
-
-/** Checks every text and button under `selector` on screen; describes those too small for older eyes and fingers. */
-async function checkElderFriendliness(page: Page, selector: string): Promise<{ checked: number; problems: string[] }> {
-  return page.evaluate((root) => {
-    const problems: string[] = []
-    let checked = 0
-    const visible = (element: Element) => element.getClientRects().length > 0
-    for (const element of document.querySelectorAll(`${root} taro-text-core`)) {
-      if (!visible(element)) continue
-      checked += 1
-      const style = getComputedStyle(element)
-      const fontSize = Number.parseFloat(style.fontSize)
-      const lineHeight = Number.parseFloat(style.lineHeight)
-      if (fontSize < 18) problems.push(`${element.textContent}: font ${fontSize}px`)
-      if (lineHeight / fontSize < 1.3) problems.push(`${element.textContent}: line height ${lineHeight}px`)
-    }
-    for (const element of document.querySelectorAll(`${root} taro-button-core, ${root} taro-textarea-core`)) {
-      if (!visible(element)) continue
-      checked += 1
-      const height = element.getBoundingClientRect().height
-      if (height < 44) problems.push(`#${element.id}: ${height}px tall`)
-    }
-    return { checked, problems }
-  }, selector)
 }
 
 /**
@@ -175,14 +151,14 @@ test('in the H5 app a first-time citizen books two seats (registering the real n
   expect(listText).toMatch(/剩余 \d+ 个名额/)
   expect(listText).toContain('可预约')
   expect(await shown(page, '.reception-card').count()).toBe(sessions.items.length)
-  expect((await checkElderFriendliness(page, '#receptions-list')).problems).toEqual([])
+  await expectElderFriendly(page, '#receptions-list')
   await screenshot(page, 'reception-list.png')
 
   // The session: its slots with seats left; 预约 on the chosen one.
   await shown(page, `#reception-${open.id}`).click()
   await shown(page, '#slot-picker').waitFor({ timeout: 20_000 })
   expect(await shown(page, `#slot-seats-${slot.id}`).textContent()).toBe(`剩余 ${slot.remaining} 个名额`)
-  expect((await checkElderFriendliness(page, '#session-detail')).problems).toEqual([])
+  await expectElderFriendly(page, '#session-detail')
   await screenshot(page, 'reception-session.png')
   await shown(page, `#book-${slot.id}`).click()
 
@@ -192,9 +168,7 @@ test('in the H5 app a first-time citizen books two seats (registering the real n
   await shown(page, '#attendees-plus').click()
   expect(await shown(page, '#attendees-value').textContent()).toBe('2 人')
   expect(await shown(page, '#matter-count').textContent()).toContain(`已写 ${MATTER.length} / 500 字`)
-  const formCheck = await checkElderFriendliness(page, '#booking-form')
-  expect(formCheck.problems).toEqual([])
-  expect(formCheck.checked).toBeGreaterThan(10)
+  await expectElderFriendly(page, '#booking-form', 10)
   await shown(page, '#booking-submit').click()
   await shown(page, '#booking-failure').waitFor()
   expect(await shown(page, '#booking-failure').textContent()).toContain('预约接访需要先登记实名信息')
@@ -240,8 +214,7 @@ test('in the H5 app a first-time citizen books two seats (registering the real n
   const codeSize = await codeText.evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize))
   expect(codeSize).toBeGreaterThanOrEqual(32)
   expect(await decodeQrScreenshot(await shown(page, '#check-in-qr').screenshot())).toBe(code)
-  const detailCheck = await checkElderFriendliness(page, '#booking-detail')
-  expect(detailCheck.problems).toEqual([])
+  await expectElderFriendly(page, '#booking-detail')
   await screenshot(page, 'reception-qr.png')
 
   // 取消预约: asked first, then cancelled; the code is gone and the seats are back on the session page.

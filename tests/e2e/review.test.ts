@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { REPO_ROOT, type RunningApi, startApi } from '../support/api-server'
 import { launchBrowser, PHONE_VIEWPORT } from '../support/browser'
-import { elderProblems, field, screenshotPage } from '../support/h5-pages'
+import { expectElderFriendly, field, screenshotPage } from '../support/h5-pages'
 import { acceptAndReply, categoryIdOf, registerProfile, submitPetition } from '../support/petition-api'
 
 const TITLE = '公司拖欠工资三个月'
@@ -38,12 +38,6 @@ afterAll(async () => {
   await closeBrowser?.()
   await api?.stop()
 })
-
-async function expectElderFriendly(page: Page, selector: string) {
-  const result = await elderProblems(page, selector)
-  expect(result.problems).toEqual([])
-  expect(result.checked).toBeGreaterThan(5)
-}
 
 /** The part of the element that is inside the viewport, as a share of the viewport's height (0 when off-screen). */
 async function visibleShare(page: Page, selector: string): Promise<number> {

@@ -1,21 +1,14 @@
-import type { MaskedProfile, Me, Problem } from '@xinfang/shared'
+import type { MaskedProfile, Me } from '@xinfang/shared'
 import { useCallback, useRef } from 'react'
 import type { CallOptions } from '../services/http'
 import { fetchMe } from '../services/identity'
-import { useRemote } from './use-remote'
-
-export type MeState =
-  | { status: 'loading' }
-  | { status: 'loaded'; me: Me }
-  /** H5 against a production API: there is no way to sign in here, only in WeChat. */
-  | { status: 'demo_only' }
-  | { status: 'failed'; problem: Problem }
+import { type RemoteState, useRemote } from './use-remote'
 
 export type LoadMe = (call?: CallOptions) => Promise<Me>
 
 /** The signed-in person (signing in first when needed), loaded on mount, with `reload` for the retry button. */
 export function useMe(load: LoadMe = fetchMe): {
-  state: MeState
+  state: RemoteState<Me>
   reload: () => void
   /** Shows a profile just saved without asking the API again. */
   showProfile: (profile: MaskedProfile) => void
@@ -35,6 +28,5 @@ export function useMe(load: LoadMe = fetchMe): {
     [replace],
   )
 
-  const state: MeState = remote.state.status === 'loaded' ? { status: 'loaded', me: remote.state.data } : remote.state
-  return { state, reload: useCallback(() => reload(), [reload]), showProfile }
+  return { state: remote.state, reload: useCallback(() => reload(), [reload]), showProfile }
 }

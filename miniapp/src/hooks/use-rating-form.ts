@@ -26,9 +26,6 @@ import { useRequestSignal } from './use-request-signal'
 
 export type RatingTag = z.infer<typeof RatingTagSchema>
 
-/** 评价内容最多 500 个字 (RatingCreateSchema). */
-export const RATING_COMMENT_MAX = 500
-
 export interface RatingFormOptions {
   userId: string
   petitionId: string

@@ -1,24 +1,25 @@
-import type { Problem, ReceptionSession } from '@xinfang/shared'
+import type { ReceptionSession } from '@xinfang/shared'
 import { useCallback, useRef } from 'react'
 import type { CallOptions } from '../services/http'
 import { listReceptions } from '../services/receptions'
-import { DemoOnlyError } from '../services/sign-in'
-import { problemFromError } from '../utils/problem'
-import { useRemote } from './use-remote'
+import { type RemoteState, useRemote } from './use-remote'
 
-export type ReceptionsState =
-  | { status: 'loading' }
-  /** `checkedAt` is when the list arrived: 可预约 / 已截止 are judged against it. */
-  | { status: 'loaded'; sessions: ReceptionSession[]; checkedAt: number }
-  | { status: 'failed'; problem: Problem }
+export interface UpcomingReceptions {
+  sessions: ReceptionSession[]
+  /** When the list arrived: 可预约 / 已截止 are judged against it. */
+  checkedAt: number
+}
 
 export type LoadReceptions = (call?: CallOptions) => Promise<{ items: ReceptionSession[] }>
 
 const loadUpcomingReceptions: LoadReceptions = (call) => listReceptions({}, call)
 
-/** The upcoming reception sessions, loaded on mount, with a `reload` for the retry button. */
+/**
+ * The upcoming reception sessions, loaded on mount, with a `reload` for the retry button. The list is public and
+ * never signs in, so it is never demo-only.
+ */
 export function useReceptions(load: LoadReceptions = loadUpcomingReceptions): {
-  state: ReceptionsState
+  state: RemoteState<UpcomingReceptions>
   reload: () => void
 } {
   const loadRef = useRef(load)
@@ -28,14 +29,5 @@ export function useReceptions(load: LoadReceptions = loadUpcomingReceptions): {
     return { sessions: list.items, checkedAt: Date.now() }
   })
   const { reload } = remote
-
-  const { state } = remote
-  // The list is public and never signs in, so the demo-only state cannot arise; were it to, it reads as a failure.
-  const shown: ReceptionsState =
-    state.status === 'loaded'
-      ? { status: 'loaded', ...state.data }
-      : state.status === 'demo_only'
-        ? { status: 'failed', problem: problemFromError(new DemoOnlyError()) }
-        : state
-  return { state: shown, reload: useCallback(() => reload(), [reload]) }
+  return { state: remote.state, reload: useCallback(() => reload(), [reload]) }
 }

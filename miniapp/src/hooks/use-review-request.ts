@@ -8,10 +8,6 @@ import { type ReviewKind, reviewRefusalText } from '../utils/reply-stage'
 import { clearReviewDraft, loadReviewDraft, saveReviewDraft } from '../utils/review-drafts'
 import { useRequestSignal } from './use-request-signal'
 
-/** 请写明不服的理由和诉求（至少 10 个字）, at most 2000 (ReviewRequestCreateSchema). */
-export const REVIEW_REASON_MIN = 10
-export const REVIEW_REASON_MAX = 2000
-
 export interface ReviewRequestOptions {
   userId: string
   petitionId: string

@@ -32,7 +32,7 @@ export function listUnits({ client = http, signal }: CallOptions = {}): Promise<
 
 /**
  * One photo or PDF for a petition: `POST /api/v1/attachments`, multipart field `file`. The API identifies the type by
- * content (JPEG, PNG, PDF) and refuses anything else with 415, anything over 10 MB with 413.
+ * content (JPEG, PNG, PDF) and refuses anything else with 415, anything over ATTACHMENT_MAX_BYTES with 413.
  */
 export function uploadAttachment(
   file: { filePath: string; fileName?: string },

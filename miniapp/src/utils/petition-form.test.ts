@@ -1,4 +1,4 @@
-import { PETITION_CONTENT_MIN } from '@xinfang/shared'
+import { ATTACHMENT_MAX_BYTES, PETITION_CONTENT_MIN } from '@xinfang/shared'
 import { expect, test } from 'vitest'
 import {
   EMPTY_PETITION_FORM,
@@ -143,4 +143,9 @@ test('file sizes read as a person would say them', () => {
   expect(formatFileSize(300)).toBe('1 KB')
   expect(formatFileSize(356 * 1024)).toBe('356 KB')
   expect(formatFileSize(2.5 * 1024 * 1024)).toBe('2.5 MB')
+  expect(formatFileSize(2.04 * 1024 * 1024)).toBe('2.0 MB')
+})
+
+test('a round limit reads without decimals, so the attachment limit is said as 10 MB', () => {
+  expect(formatFileSize(ATTACHMENT_MAX_BYTES)).toBe('10 MB')
 })

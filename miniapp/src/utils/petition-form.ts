@@ -236,8 +236,9 @@ export function stepBefore(step: PetitionStep): PetitionStep {
   return PETITION_STEPS[Math.max(stepIndexOf(step) - 1, 0)] ?? 'kind'
 }
 
-/** `1.2 MB`, `356 KB`: file sizes as a person reads them. */
+/** `1.2 MB`, `356 KB`, and a round limit as `10 MB`: file sizes as a person reads them. */
 export function formatFileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
   return `${Math.max(1, Math.round(bytes / 1024))} KB`
 }

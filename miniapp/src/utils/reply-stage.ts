@@ -3,6 +3,7 @@ import {
   type PetitionDetail,
   type PetitionStatus,
   type Problem,
+  RATING_WINDOW_DAYS,
   type ReplyStage,
   STAFF_ACTION_LABELS,
 } from '@xinfang/shared'
@@ -102,7 +103,7 @@ export function ratingRefusalText(problem: Problem): string {
     case 'ALREADY_RATED':
       return ALREADY_RATED_TEXT
     case 'RATING_NOT_OPEN':
-      return '现在不能评价：评价期限（答复后 30 日内）可能已过，或者这件事项已有新的进展，请查看上面的办理进度。您填写的内容仍保存在本机。'
+      return `现在不能评价：评价期限（答复后 ${RATING_WINDOW_DAYS} 日内）可能已过，或者这件事项已有新的进展，请查看上面的办理进度。您填写的内容仍保存在本机。`
     case 'VALIDATION_FAILED':
       return `${problem.errors?.[0]?.message ?? problem.title}。请修改后再提交。`
     default:

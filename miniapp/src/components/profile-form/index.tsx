@@ -1,6 +1,6 @@
 import type { InputProps } from '@tarojs/components'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { MaskedProfile, ProfileInput } from '@xinfang/shared'
+import { ADDRESS_MAX, type MaskedProfile, type ProfileInput, REAL_NAME_MAX } from '@xinfang/shared'
 import { useState } from 'react'
 import { type ProfileForm as ProfileFormModel, useProfileForm } from '../../hooks/use-profile-form'
 import type { KeyValueStorage } from '../../services/storage'
@@ -39,7 +39,7 @@ const FIELDS: Record<ProfileField, FieldSpec> = {
     hint: '与身份证上的姓名一致',
     placeholder: '请输入姓名',
     type: 'text',
-    maxlength: 30,
+    maxlength: REAL_NAME_MAX,
   },
   idNumber: {
     field: 'idNumber',
@@ -66,7 +66,7 @@ const FIELDS: Record<ProfileField, FieldSpec> = {
     hint: '请写到街道和门牌号',
     placeholder: '例如：江城市东湖区解放路12号3单元201室',
     type: 'text',
-    maxlength: 200,
+    maxlength: ADDRESS_MAX,
   },
 }
 

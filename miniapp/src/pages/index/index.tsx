@@ -1,7 +1,9 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { ReceptionCard } from '../../components/reception-card'
-import { type ReceptionsState, useReceptions } from '../../hooks/use-receptions'
+import { RemoteView, remoteIds } from '../../components/remote-view'
+import { type UpcomingReceptions, useReceptions } from '../../hooks/use-receptions'
+import type { RemoteState } from '../../hooks/use-remote'
 import { RECEPTION_PAGES } from '../../utils/reception-routes'
 import { PETITION_PAGES, PUBLIC_PAGES, pageUrl } from '../../utils/routes'
 import './index.scss'
@@ -49,44 +51,36 @@ export default function HomePage() {
   )
 }
 
-function ReceptionsSection({ state, onReload }: { state: ReceptionsState; onReload: () => void }) {
-  switch (state.status) {
-    case 'loading':
-      return (
-        <View className="home__status" id="reception-loading">
-          <Text>正在加载…</Text>
-        </View>
-      )
-    case 'failed':
-      return (
-        <View className="home__status home__status--error" id="reception-error">
-          <Text className="home__error-title">{state.problem.title}</Text>
-          <Button className="home__reload" id="reload" onClick={onReload}>
-            重新加载
-          </Button>
-        </View>
-      )
-    case 'loaded':
-      if (state.sessions.length === 0) {
-        return (
+function ReceptionsSection({ state, onReload }: { state: RemoteState<UpcomingReceptions>; onReload: () => void }) {
+  return (
+    <RemoteView
+      state={state}
+      ids={remoteIds('reception', { retry: 'reload' })}
+      loadingText="正在加载…"
+      retryLabel="重新加载"
+      explain="title-only"
+      onRetry={onReload}
+    >
+      {({ sessions, checkedAt }) =>
+        sessions.length === 0 ? (
           <View className="home__status" id="reception-empty">
             <Text>近期暂无领导接访安排</Text>
           </View>
+        ) : (
+          <View className="reception-list" id="reception-list">
+            {sessions.map((session) => (
+              <ReceptionCard
+                key={session.id}
+                session={session}
+                now={checkedAt}
+                onOpen={() => {
+                  void Taro.navigateTo({ url: pageUrl(RECEPTION_PAGES.session, { id: session.id }) })
+                }}
+              />
+            ))}
+          </View>
         )
       }
-      return (
-        <View className="reception-list" id="reception-list">
-          {state.sessions.map((session) => (
-            <ReceptionCard
-              key={session.id}
-              session={session}
-              now={state.checkedAt}
-              onOpen={() => {
-                void Taro.navigateTo({ url: pageUrl(RECEPTION_PAGES.session, { id: session.id }) })
-              }}
-            />
-          ))}
-        </View>
-      )
-  }
+    </RemoteView>
+  )
 }

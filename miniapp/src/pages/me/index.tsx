@@ -1,13 +1,12 @@
 import { Button, Text, View } from '@tarojs/components'
-import type { MaskedProfile, Me, Problem } from '@xinfang/shared'
+import type { MaskedProfile, Me } from '@xinfang/shared'
 import { useState } from 'react'
 import { MaskedProfileCard } from '../../components/masked-profile'
 import { PrivacyGuide } from '../../components/privacy-guide'
 import { ProfileForm } from '../../components/profile-form'
+import { RemoteView, remoteIds } from '../../components/remote-view'
 import { useMe } from '../../hooks/use-me'
 import { type PrivacyConsent, usePrivacyConsent } from '../../hooks/use-privacy-consent'
-import { DEMO_ONLY_MESSAGE, DEMO_ONLY_TITLE } from '../../services/sign-in'
-import { nextStepFor } from '../../utils/problem'
 import './index.scss'
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp'
@@ -20,39 +19,14 @@ export default function MePage() {
       <View className="me__header">
         <Text className="me__title">我的</Text>
       </View>
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return (
-              <View className="me__status" id="me-loading">
-                <Text>正在登录，请稍候…</Text>
-              </View>
-            )
-          case 'demo_only':
-            return (
-              <View className="me__status me__status--notice" id="demo-only">
-                <Text className="me__status-title">{DEMO_ONLY_TITLE}</Text>
-                <Text className="me__status-text">{DEMO_ONLY_MESSAGE}</Text>
-              </View>
-            )
-          case 'failed':
-            return <MeError problem={state.problem} onRetry={reload} />
-          case 'loaded':
-            return <SignedIn me={state.me} onProfileSaved={showProfile} />
-        }
-      })()}
-    </View>
-  )
-}
-
-function MeError({ problem, onRetry }: { problem: Problem; onRetry: () => void }) {
-  return (
-    <View className="me__status me__status--error" id="me-error">
-      <Text className="me__status-title">{problem.title}</Text>
-      <Text className="me__status-text">{nextStepFor(problem)}</Text>
-      <Button className="me__button" id="me-retry" onClick={onRetry}>
-        重试
-      </Button>
+      <RemoteView
+        state={state}
+        ids={remoteIds('me', { demoOnly: 'demo-only' })}
+        loadingText="正在登录，请稍候…"
+        onRetry={reload}
+      >
+        {(me) => <SignedIn me={me} onProfileSaved={showProfile} />}
+      </RemoteView>
     </View>
   )
 }

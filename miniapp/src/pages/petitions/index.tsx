@@ -3,7 +3,8 @@ import Taro, { useDidShow, useLoad } from '@tarojs/taro'
 import type { PetitionSummary } from '@xinfang/shared'
 import { useRef } from 'react'
 import { PetitionCard } from '../../components/petition-card'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../components/status-panel'
+import { RemoteView, remoteIds } from '../../components/remote-view'
+import { StatusPanel } from '../../components/status-panel'
 import { useRemote } from '../../hooks/use-remote'
 import { listMessages, markMessageRead } from '../../services/messages'
 import { listPetitions } from '../../services/petitions'
@@ -63,46 +64,23 @@ export default function PetitionsPage() {
       </View>
 
       <Text className="petitions__section-title">我提交的信访事项</Text>
-      {(() => {
-        const { state } = petitions
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="petitions-loading" />
-          case 'demo_only':
-            return <DemoOnlyPanel id="petitions-demo-only" />
-          case 'failed':
-            return (
-              <ErrorPanel
-                id="petitions-error"
-                problem={state.problem}
-                retryId="petitions-retry"
-                onRetry={() => petitions.reload()}
-              />
-            )
-          case 'loaded':
-            if (state.data.list.items.length === 0) {
-              return (
-                <StatusPanel
-                  id="petitions-empty"
-                  title="您还没有提交过信访事项"
-                  text="点击上方“我要信访”，按提示一步一步填写即可。填写的内容会自动保存在本机。"
-                />
-              )
-            }
-            return (
-              <View id="petition-list">
-                {state.data.list.items.map((petition) => (
-                  <PetitionCard
-                    key={petition.id}
-                    petition={petition}
-                    now={state.data.checkedAt}
-                    onOpen={openPetition}
-                  />
-                ))}
-              </View>
-            )
+      <RemoteView state={petitions.state} ids={remoteIds('petitions')} onRetry={() => petitions.reload()}>
+        {({ list, checkedAt }) =>
+          list.items.length === 0 ? (
+            <StatusPanel
+              id="petitions-empty"
+              title="您还没有提交过信访事项"
+              text="点击上方“我要信访”，按提示一步一步填写即可。填写的内容会自动保存在本机。"
+            />
+          ) : (
+            <View id="petition-list">
+              {list.items.map((petition) => (
+                <PetitionCard key={petition.id} petition={petition} now={checkedAt} onOpen={openPetition} />
+              ))}
+            </View>
+          )
         }
-      })()}
+      </RemoteView>
     </View>
   )
 }

@@ -1,9 +1,9 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { ReceptionCard } from '../../components/reception-card'
+import { RemoteView, remoteIds } from '../../components/remote-view'
 import { useReceptionSchedule } from '../../hooks/use-reception-schedule'
 import { useReceptionShownAgain } from '../../hooks/use-reception-shown-again'
-import { nextStepFor } from '../../utils/problem'
 import { RECEPTION_PAGES } from '../../utils/reception-routes'
 import { groupSessionsByDate } from '../../utils/reception-schedule'
 import { pageUrl } from '../../utils/routes'
@@ -13,7 +13,6 @@ import './index.scss'
 export default function ReceptionsPage() {
   const schedule = useReceptionSchedule()
   useReceptionShownAgain(schedule.refresh)
-  const { state } = schedule
 
   return (
     <View className="receptions">
@@ -31,68 +30,59 @@ export default function ReceptionsPage() {
         </Button>
       </View>
 
-      {state.status === 'loading' && (
-        <View className="receptions__status" id="receptions-loading">
-          <Text>正在加载接访安排…</Text>
-        </View>
-      )}
-
-      {(state.status === 'failed' || state.status === 'demo_only') && (
-        <View className="receptions__status" id="receptions-error">
-          <Text className="receptions__status-title">
-            {state.status === 'failed' ? state.problem.title : '暂时无法加载'}
-          </Text>
-          {state.status === 'failed' && <Text className="receptions__status-text">{nextStepFor(state.problem)}</Text>}
-          <Button className="receptions__button" id="receptions-reload" onClick={schedule.reload}>
-            重试
-          </Button>
-        </View>
-      )}
-
-      {state.status === 'loaded' && state.data.sessions.length === 0 && (
-        <View className="receptions__status" id="receptions-empty">
-          <Text className="receptions__status-title">近期暂无领导接访安排</Text>
-          <Text className="receptions__status-text">接访安排会提前公布，请过几天再来查看。</Text>
-        </View>
-      )}
-
-      {state.status === 'loaded' && state.data.sessions.length > 0 && (
-        <View id="receptions-list">
-          {groupSessionsByDate(state.data.sessions, state.data.checkedAt).map((day) => (
-            <View className="receptions__day" key={day.date} id={`day-${day.date}`}>
-              <View className="receptions__day-header">
-                <Text className="receptions__day-label">
-                  {day.relative ? `${day.relative} · ${day.label}` : day.label}
-                </Text>
-                <Text className="receptions__day-count">{day.sessions.length} 场</Text>
-              </View>
-              {day.sessions.map((session) => (
-                <ReceptionCard
-                  key={session.id}
-                  session={session}
-                  now={state.data.checkedAt}
-                  onOpen={() => {
-                    void Taro.navigateTo({ url: pageUrl(RECEPTION_PAGES.session, { id: session.id }) })
-                  }}
-                />
+      <RemoteView
+        state={schedule.state}
+        ids={remoteIds('receptions', { retry: 'receptions-reload' })}
+        loadingText="正在加载接访安排…"
+        onRetry={schedule.reload}
+      >
+        {(shown) =>
+          shown.sessions.length === 0 ? (
+            <View className="receptions__status" id="receptions-empty">
+              <Text className="receptions__status-title">近期暂无领导接访安排</Text>
+              <Text className="receptions__status-text">接访安排会提前公布，请过几天再来查看。</Text>
+            </View>
+          ) : (
+            <View id="receptions-list">
+              {groupSessionsByDate(shown.sessions, shown.checkedAt).map((day) => (
+                <View className="receptions__day" key={day.date} id={`day-${day.date}`}>
+                  <View className="receptions__day-header">
+                    <Text className="receptions__day-label">
+                      {day.relative ? `${day.relative} · ${day.label}` : day.label}
+                    </Text>
+                    <Text className="receptions__day-count">{day.sessions.length} 场</Text>
+                  </View>
+                  {day.sessions.map((session) => (
+                    <ReceptionCard
+                      key={session.id}
+                      session={session}
+                      now={shown.checkedAt}
+                      onOpen={() => {
+                        void Taro.navigateTo({ url: pageUrl(RECEPTION_PAGES.session, { id: session.id }) })
+                      }}
+                    />
+                  ))}
+                </View>
               ))}
+              {shown.nextCursor !== null && (
+                <View className="receptions__more">
+                  {schedule.moreProblem && (
+                    <Text className="receptions__status-text">{schedule.moreProblem.title}</Text>
+                  )}
+                  <Button
+                    className="receptions__button receptions__button--secondary"
+                    id="receptions-more"
+                    onClick={schedule.loadMore}
+                    {...(schedule.isLoadingMore ? { disabled: true } : {})}
+                  >
+                    {schedule.isLoadingMore ? '正在加载…' : '加载更多接访安排'}
+                  </Button>
+                </View>
+              )}
             </View>
-          ))}
-          {state.data.nextCursor !== null && (
-            <View className="receptions__more">
-              {schedule.moreProblem && <Text className="receptions__status-text">{schedule.moreProblem.title}</Text>}
-              <Button
-                className="receptions__button receptions__button--secondary"
-                id="receptions-more"
-                onClick={schedule.loadMore}
-                {...(schedule.isLoadingMore ? { disabled: true } : {})}
-              >
-                {schedule.isLoadingMore ? '正在加载…' : '加载更多接访安排'}
-              </Button>
-            </View>
-          )}
-        </View>
-      )}
+          )
+        }
+      </RemoteView>
     </View>
   )
 }

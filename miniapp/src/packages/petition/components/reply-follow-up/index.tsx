@@ -2,15 +2,17 @@ import { Button, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import {
   type PetitionDetail,
+  RATING_COMMENT_MAX,
   RATING_LEVEL_LABELS,
   RATING_LEVELS,
   RATING_STAGE_LABELS,
   RATING_TAG_LABELS,
   RATING_TAGS,
+  RATING_WINDOW_DAYS,
   type Rating,
   ratingStageOf,
 } from '@xinfang/shared'
-import { RATING_COMMENT_MAX, type RatingFormModel, useRatingForm } from '../../../../hooks/use-rating-form'
+import { type RatingFormModel, useRatingForm } from '../../../../hooks/use-rating-form'
 import { formatShanghaiDay } from '../../../../utils/format'
 import {
   ALREADY_RATED_TEXT,
@@ -106,7 +108,7 @@ function RatingSection({
         <RatingSheet form={form} stageLabel={stageLabel} rateBy={rateBy} now={now} />
       ) : (
         <Text className="follow-up__note" id="rating-closed">
-          已过评价期限，不能再评价：答复后 30 日内可以评价。
+          {`已过评价期限，不能再评价：答复后 ${RATING_WINDOW_DAYS} 日内可以评价。`}
         </Text>
       )}
       {!isFormShown && form.unsentComment !== undefined && (

@@ -2,7 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { ERROR_CODES, PETITION_KIND_LABELS, type PetitionDetail } from '@xinfang/shared'
 import { useEffect, useRef, useState } from 'react'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequestSignal } from '../../../../hooks/use-request-signal'
 import { session } from '../../../../services/api'
@@ -13,9 +13,10 @@ import { formatFileSize } from '../../../../utils/petition-form'
 import { statusLabel, statusToneOf } from '../../../../utils/petition-text'
 import { problemFromError } from '../../../../utils/problem'
 import { pendingReviewOf, REVIEW_KIND_LABELS } from '../../../../utils/reply-stage'
-import { paramOf, TAB_PAGES } from '../../../../utils/routes'
+import { paramOf } from '../../../../utils/routes'
 import { CopyRow } from '../../components/copy-row'
 import { DeadlineNotice } from '../../components/deadline-notice'
+import { PetitionNotFound } from '../../components/petition-not-found'
 import { ReplyFollowUp } from '../../components/reply-follow-up'
 import { Timeline } from '../../components/timeline'
 import './index.scss'
@@ -49,50 +50,23 @@ export default function DetailPage() {
     detail.reload({ quietly: true })
   })
 
-  const { state } = detail
   return (
     <View className="detail">
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="detail-loading" />
-          case 'demo_only':
-            return <DemoOnlyPanel id="detail-demo-only" />
-          case 'failed':
-            if (state.problem.code === 'NOT_FOUND') {
-              return (
-                <StatusPanel
-                  id="detail-not-found"
-                  tone="notice"
-                  title="找不到这件信访事项"
-                  text="它可能不是用当前账号提交的。请回到“我的信访”查看您提交的事项。"
-                  action={{
-                    id: 'detail-back',
-                    label: '去我的信访',
-                    onClick: () => void Taro.switchTab({ url: TAB_PAGES.petitions }),
-                  }}
-                />
-              )
-            }
-            return (
-              <ErrorPanel
-                id="detail-error"
-                problem={state.problem}
-                retryId="detail-retry"
-                onRetry={() => detail.reload()}
-              />
-            )
-          case 'loaded':
-            return (
-              <PetitionView
-                detail={state.data}
-                isRatingAsked={isRatingAsked}
-                onRefresh={() => detail.reload({ quietly: true })}
-                onWithdrawn={(petition) => detail.replace({ petition, checkedAt: Date.now() })}
-              />
-            )
-        }
-      })()}
+      <RemoteView
+        state={detail.state}
+        ids={remoteIds('detail')}
+        onRetry={() => detail.reload()}
+        notFound={<PetitionNotFound idPrefix="detail" />}
+      >
+        {(loaded) => (
+          <PetitionView
+            detail={loaded}
+            isRatingAsked={isRatingAsked}
+            onRefresh={() => detail.reload({ quietly: true })}
+            onWithdrawn={(petition) => detail.replace({ petition, checkedAt: Date.now() })}
+          />
+        )}
+      </RemoteView>
     </View>
   )
 }

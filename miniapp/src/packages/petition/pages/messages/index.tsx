@@ -1,9 +1,10 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import type { Message } from '@xinfang/shared'
+import type { Message, MessageList } from '@xinfang/shared'
 import { useRef, useState } from 'react'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
-import { useMessages } from '../../../../hooks/use-messages'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
+import { StatusPanel } from '../../../../components/status-panel'
+import { type MessageCentre, useMessages } from '../../../../hooks/use-messages'
 import { useSubscribePrompt } from '../../../../hooks/use-subscribe-prompt'
 import { formatMoment } from '../../../../utils/petition-text'
 import { isReplyMessage } from '../../../../utils/reply-stage'
@@ -50,69 +51,64 @@ export default function MessagesPage() {
           {state.data.unreadCount > 0 ? `有 ${state.data.unreadCount} 条未读消息` : '没有未读消息'}
         </Text>
       )}
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="messages-loading" />
-          case 'demo_only':
-            return <DemoOnlyPanel id="messages-demo-only" />
-          case 'failed':
-            return (
-              <ErrorPanel
-                id="messages-error"
-                problem={state.problem}
-                retryId="messages-retry"
-                onRetry={() => centre.remote.reload()}
-              />
-            )
-          case 'loaded':
-            if (state.data.items.length === 0) {
-              return (
-                <StatusPanel
-                  id="messages-empty"
-                  title="暂时没有消息"
-                  text="提交信访事项或预约接访后，每一步办理进展都会在这里通知您。"
-                />
-              )
-            }
-            return (
-              <View id="message-list">
-                {state.data.items.map((message) => (
-                  <View
-                    className={`messages__item ${message.isRead ? '' : 'messages__item--unread'}`}
-                    key={message.id}
-                    id={`message-${message.id}`}
-                    onClick={() => open(message)}
-                  >
-                    <View className="messages__head">
-                      <Text className="messages__item-title">{message.title}</Text>
-                      {!message.isRead && <Text className="messages__badge">未读</Text>}
-                    </View>
-                    <Text className="messages__time">{formatMoment(message.at, now)}</Text>
-                    <Text className="messages__body">{message.body}</Text>
-                    <Text className="messages__open">{openLabelOf(message)}</Text>
-                  </View>
-                ))}
-                {state.data.nextCursor !== null && (
-                  <Button
-                    className="messages__more"
-                    id="messages-more"
-                    {...(centre.isLoadingMore ? { disabled: true } : {})}
-                    onClick={() => void centre.loadMore()}
-                  >
-                    {centre.isLoadingMore ? '正在加载…' : '加载更多'}
-                  </Button>
-                )}
-                {centre.loadMoreError !== undefined && (
-                  <Text className="messages__error" id="messages-more-error">
-                    {centre.loadMoreError}
-                  </Text>
-                )}
-              </View>
-            )
-        }
-      })()}
+      <RemoteView state={state} ids={remoteIds('messages')} onRetry={() => centre.remote.reload()}>
+        {(list) => <MessageListView list={list} now={now} centre={centre} onOpen={open} />}
+      </RemoteView>
       <SubscribePrompt state={subscribe.state} onAsk={subscribe.ask} isMessageCentre />
+    </View>
+  )
+}
+
+interface MessageListViewProps {
+  list: MessageList
+  now: number
+  centre: MessageCentre
+  onOpen: (message: Message) => void
+}
+
+function MessageListView({ list, now, centre, onOpen }: MessageListViewProps) {
+  if (list.items.length === 0) {
+    return (
+      <StatusPanel
+        id="messages-empty"
+        title="暂时没有消息"
+        text="提交信访事项或预约接访后，每一步办理进展都会在这里通知您。"
+      />
+    )
+  }
+  return (
+    <View id="message-list">
+      {list.items.map((message) => (
+        <View
+          className={`messages__item ${message.isRead ? '' : 'messages__item--unread'}`}
+          key={message.id}
+          id={`message-${message.id}`}
+          onClick={() => onOpen(message)}
+        >
+          <View className="messages__head">
+            <Text className="messages__item-title">{message.title}</Text>
+            {!message.isRead && <Text className="messages__badge">未读</Text>}
+          </View>
+          <Text className="messages__time">{formatMoment(message.at, now)}</Text>
+          <Text className="messages__body">{message.body}</Text>
+          <Text className="messages__open">{openLabelOf(message)}</Text>
+        </View>
+      ))}
+      {list.nextCursor !== null && (
+        <Button
+          className="messages__more"
+          id="messages-more"
+          {...(centre.isLoadingMore ? { disabled: true } : {})}
+          onClick={() => void centre.loadMore()}
+        >
+          {centre.isLoadingMore ? '正在加载…' : '加载更多'}
+        </Button>
+      )}
+      {centre.loadMoreError !== undefined && (
+        <Text className="messages__error" id="messages-more-error">
+          {centre.loadMoreError}
+        </Text>
+      )}
     </View>
   )
 }

@@ -1,10 +1,11 @@
 import { Button, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import type { PetitionDetail } from '@xinfang/shared'
+import { type PetitionDetail, REVIEW_REASON_MAX, REVIEW_REASON_MIN } from '@xinfang/shared'
 import { useEffect, useRef } from 'react'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
+import { LoadingPanel, StatusPanel } from '../../../../components/status-panel'
 import { useRemote } from '../../../../hooks/use-remote'
-import { REVIEW_REASON_MAX, REVIEW_REASON_MIN, useReviewRequest } from '../../../../hooks/use-review-request'
+import { useReviewRequest } from '../../../../hooks/use-review-request'
 import { session } from '../../../../services/api'
 import { fetchPetition } from '../../../../services/petitions'
 import type { ReviewRequestCreated } from '../../../../services/reviews'
@@ -20,7 +21,8 @@ import {
   type ReviewOpening,
   reviewOpeningOf,
 } from '../../../../utils/reply-stage'
-import { PETITION_PAGES, pageUrl, paramOf, TAB_PAGES } from '../../../../utils/routes'
+import { PETITION_PAGES, pageUrl, paramOf } from '../../../../utils/routes'
+import { PetitionNotFound } from '../../components/petition-not-found'
 import './index.scss'
 
 interface LoadedPetition {
@@ -43,44 +45,16 @@ export default function ReviewPage() {
     if (petitionId === undefined) throw new Error('没有指定信访事项')
     return { petition: await fetchPetition(petitionId, { signal }), checkedAt: Date.now() }
   })
-  const { state } = remote
-
   return (
     <View className="review">
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="review-loading" />
-          case 'demo_only':
-            return <DemoOnlyPanel id="review-demo-only" />
-          case 'failed':
-            if (state.problem.code === 'NOT_FOUND') {
-              return (
-                <StatusPanel
-                  id="review-not-found"
-                  tone="notice"
-                  title="找不到这件信访事项"
-                  text="它可能不是用当前账号提交的。请回到“我的信访”查看您提交的事项。"
-                  action={{
-                    id: 'review-back',
-                    label: '去我的信访',
-                    onClick: () => void Taro.switchTab({ url: TAB_PAGES.petitions }),
-                  }}
-                />
-              )
-            }
-            return (
-              <ErrorPanel
-                id="review-error"
-                problem={state.problem}
-                retryId="review-retry"
-                onRetry={() => remote.reload()}
-              />
-            )
-          case 'loaded':
-            return <ReviewContent loaded={state.data} onStale={() => remote.reload({ quietly: true })} />
-        }
-      })()}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('review')}
+        onRetry={() => remote.reload()}
+        notFound={<PetitionNotFound idPrefix="review" />}
+      >
+        {(loaded) => <ReviewContent loaded={loaded} onStale={() => remote.reload({ quietly: true })} />}
+      </RemoteView>
     </View>
   )
 }

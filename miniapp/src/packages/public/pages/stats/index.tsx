@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { type PublicStats, STATS_LABELS } from '@xinfang/shared'
-import { DemoOnlyPanel, ErrorPanel, LoadingPanel, StatusPanel } from '../../../../components/status-panel'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
+import { StatusPanel } from '../../../../components/status-panel'
 import { useRemote } from '../../../../hooks/use-remote'
 import { fetchPublicStats } from '../../../../services/statistics'
 import { formatShanghaiDateTime } from '../../../../utils/format'
@@ -25,32 +26,19 @@ import './index.scss'
  */
 export default function PublicStatsPage() {
   const remote = useRemote(async (signal) => ({ stats: await fetchPublicStats({}, { signal }), checkedAt: Date.now() }))
-  const { state } = remote
 
   return (
     <View className="stats">
       <Text className="stats__title">阳光信访</Text>
       <Text className="stats__subtitle">信访事项办理情况公开</Text>
-      {(() => {
-        switch (state.status) {
-          case 'loading':
-            return <LoadingPanel id="stats-loading" text="正在加载统计数据…" />
-          case 'demo_only':
-            // Public figures need no sign-in, so this is never reached; kept for the shape every page shares.
-            return <DemoOnlyPanel id="stats-demo-only" />
-          case 'failed':
-            return (
-              <ErrorPanel
-                id="stats-error"
-                problem={state.problem}
-                retryId="stats-retry"
-                onRetry={() => remote.reload()}
-              />
-            )
-          case 'loaded':
-            return <StatsView stats={state.data.stats} now={state.data.checkedAt} />
-        }
-      })()}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('stats')}
+        loadingText="正在加载统计数据…"
+        onRetry={() => remote.reload()}
+      >
+        {(data) => <StatsView stats={data.stats} now={data.checkedAt} />}
+      </RemoteView>
     </View>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import type { Me, PetitionSummary, ReceptionSessionDetail } from '@xinfang/shared'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useReceptionShownAgain } from '../../../../hooks/use-reception-shown-again'
 import { useRemote } from '../../../../hooks/use-remote'
 import { fetchMe } from '../../../../services/identity'
@@ -9,7 +10,6 @@ import { fetchReception } from '../../../../services/reception-bookings'
 import { missingParameterError, RECEPTION_PAGES } from '../../../../utils/reception-routes'
 import { pageUrl, paramOf } from '../../../../utils/routes'
 import { BookingForm } from '../../components/booking-form'
-import { RemoteStatus } from '../../components/remote-status'
 import '../../styles/reception.scss'
 
 interface BookPageData {
@@ -43,12 +43,18 @@ export default function BookPage() {
   // Back from 我的 after registering the real name (the notice must go), or after a while (seats change). The form
   // itself keeps its state and its draft.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))
-  const { state } = remote
 
   return (
     <View className="rx-page">
-      <RemoteStatus state={state} idPrefix="book" loadingText="正在加载…" onRetry={() => remote.reload()} />
-      {state.status === 'loaded' && <Loaded data={state.data} slotId={slotId ?? ''} isWaitlist={isWaitlist} />}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('book')}
+        loadingText="正在加载…"
+        explain="detail-and-next-step"
+        onRetry={() => remote.reload()}
+      >
+        {(data) => <Loaded data={data} slotId={slotId ?? ''} isWaitlist={isWaitlist} />}
+      </RemoteView>
     </View>
   )
 }

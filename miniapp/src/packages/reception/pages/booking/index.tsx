@@ -2,6 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { type Booking, formatCheckInCode, isBookingCancellable, RECEPTION_MODE_LABELS } from '@xinfang/shared'
 import { useState } from 'react'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useBookingAction } from '../../../../hooks/use-booking-action'
 import { useReceptionShownAgain } from '../../../../hooks/use-reception-shown-again'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -19,7 +20,6 @@ import { formatSlotTime } from '../../../../utils/reception-schedule'
 import { pageUrl, paramOf } from '../../../../utils/routes'
 import { CheckInQr } from '../../components/check-in-qr'
 import { Facts } from '../../components/facts'
-import { RemoteStatus } from '../../components/remote-status'
 import '../../styles/reception.scss'
 import './index.scss'
 
@@ -33,22 +33,28 @@ export default function BookingPage() {
   // Staff may have confirmed, rejected or checked it in meanwhile.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))
   const [justCancelled, setJustCancelled] = useState(false)
-  const { state } = remote
 
   return (
     <View className="rx-page booking-page">
-      <RemoteStatus state={state} idPrefix="booking" loadingText="正在加载预约…" onRetry={() => remote.reload()} />
-      {state.status === 'loaded' && (
-        <BookingDetail
-          booking={state.data.booking}
-          now={state.data.now}
-          justCancelled={justCancelled}
-          onCancelled={(booking) => {
-            setJustCancelled(true)
-            remote.replace({ booking, now: Date.now() })
-          }}
-        />
-      )}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('booking')}
+        loadingText="正在加载预约…"
+        explain="detail-and-next-step"
+        onRetry={() => remote.reload()}
+      >
+        {(data) => (
+          <BookingDetail
+            booking={data.booking}
+            now={data.now}
+            justCancelled={justCancelled}
+            onCancelled={(booking) => {
+              setJustCancelled(true)
+              remote.replace({ booking, now: Date.now() })
+            }}
+          />
+        )}
+      </RemoteView>
     </View>
   )
 }

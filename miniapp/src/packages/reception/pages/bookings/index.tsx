@@ -1,6 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { Booking, WaitlistEntry } from '@xinfang/shared'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useBookingAction } from '../../../../hooks/use-booking-action'
 import { useReceptionShownAgain } from '../../../../hooks/use-reception-shown-again'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -16,7 +17,6 @@ import { nextStepFor } from '../../../../utils/problem'
 import { RECEPTION_PAGES } from '../../../../utils/reception-routes'
 import { formatSlotTime } from '../../../../utils/reception-schedule'
 import { pageUrl, TAB_PAGES } from '../../../../utils/routes'
-import { RemoteStatus } from '../../components/remote-status'
 import '../../styles/reception.scss'
 import './index.scss'
 
@@ -37,22 +37,28 @@ export default function BookingsPage() {
   })
   // Back from a booking that was just cancelled, or a place on the waiting list that turned into a booking.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))
-  const { state } = remote
 
   return (
     <View className="rx-page bookings-page">
-      <RemoteStatus state={state} idPrefix="bookings" loadingText="正在加载我的预约…" onRetry={() => remote.reload()} />
-      {state.status === 'loaded' && (
-        <Loaded
-          data={state.data}
-          onLeft={(entry) =>
-            remote.replace({
-              ...state.data,
-              waitlist: state.data.waitlist.map((kept) => (kept.id === entry.id ? entry : kept)),
-            })
-          }
-        />
-      )}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('bookings')}
+        loadingText="正在加载我的预约…"
+        explain="detail-and-next-step"
+        onRetry={() => remote.reload()}
+      >
+        {(data) => (
+          <Loaded
+            data={data}
+            onLeft={(entry) =>
+              remote.replace({
+                ...data,
+                waitlist: data.waitlist.map((kept) => (kept.id === entry.id ? entry : kept)),
+              })
+            }
+          />
+        )}
+      </RemoteView>
     </View>
   )
 }

@@ -1,6 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { type Booking, formatCheckInCode, RECEPTION_MODE_LABELS, type WaitlistEntry } from '@xinfang/shared'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useRemote } from '../../../../hooks/use-remote'
 import { fetchBooking, listWaitlist } from '../../../../services/reception-bookings'
 import { bookingNextStep, describeWaitlistEntry } from '../../../../utils/booking-status'
@@ -9,7 +10,6 @@ import { missingParameterError, RECEPTION_PAGES } from '../../../../utils/recept
 import { formatSlotTime } from '../../../../utils/reception-schedule'
 import { pageUrl, paramOf, TAB_PAGES } from '../../../../utils/routes'
 import { Facts } from '../../components/facts'
-import { RemoteStatus } from '../../components/remote-status'
 import '../../styles/reception.scss'
 import './index.scss'
 
@@ -34,17 +34,24 @@ export default function ResultPage() {
     if (entry === undefined) throw missingParameterError()
     return { kind: 'waitlist', entry, now: Date.now() }
   })
-  const { state } = remote
 
   return (
     <View className="rx-page result-page">
-      <RemoteStatus state={state} idPrefix="result" loadingText="正在查询预约结果…" onRetry={() => remote.reload()} />
-      {state.status === 'loaded' && state.data.kind === 'booking' && (
-        <BookingResult booking={state.data.booking} now={state.data.now} />
-      )}
-      {state.status === 'loaded' && state.data.kind === 'waitlist' && (
-        <WaitlistResult entry={state.data.entry} now={state.data.now} />
-      )}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('result')}
+        loadingText="正在查询预约结果…"
+        explain="detail-and-next-step"
+        onRetry={() => remote.reload()}
+      >
+        {(data) =>
+          data.kind === 'booking' ? (
+            <BookingResult booking={data.booking} now={data.now} />
+          ) : (
+            <WaitlistResult entry={data.entry} now={data.now} />
+          )
+        }
+      </RemoteView>
     </View>
   )
 }

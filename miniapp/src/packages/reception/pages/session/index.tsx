@@ -1,6 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { RECEPTION_MODE_LABELS, type ReceptionSessionDetail } from '@xinfang/shared'
+import { RemoteView, remoteIds } from '../../../../components/remote-view'
 import { useReceptionShownAgain } from '../../../../hooks/use-reception-shown-again'
 import { useRemote } from '../../../../hooks/use-remote'
 import { fetchReception } from '../../../../services/reception-bookings'
@@ -9,7 +10,6 @@ import { missingParameterError, RECEPTION_PAGES } from '../../../../utils/recept
 import { bookingUnavailableReason } from '../../../../utils/reception-schedule'
 import { pageUrl, paramOf } from '../../../../utils/routes'
 import { Facts } from '../../components/facts'
-import { RemoteStatus } from '../../components/remote-status'
 import { SlotPicker } from '../../components/slot-picker'
 import '../../styles/reception.scss'
 import './index.scss'
@@ -23,12 +23,18 @@ export default function SessionPage() {
   })
   // Back from the form or from 我的预约: the seats may have changed, the person's own booking among them.
   useReceptionShownAgain(() => remote.reload({ quietly: true }))
-  const { state } = remote
 
   return (
     <View className="rx-page session-page">
-      <RemoteStatus state={state} idPrefix="session" loadingText="正在加载接访详情…" onRetry={() => remote.reload()} />
-      {state.status === 'loaded' && <SessionDetail session={state.data.session} now={state.data.checkedAt} />}
+      <RemoteView
+        state={remote.state}
+        ids={remoteIds('session')}
+        loadingText="正在加载接访详情…"
+        explain="detail-and-next-step"
+        onRetry={() => remote.reload()}
+      >
+        {(data) => <SessionDetail session={data.session} now={data.checkedAt} />}
+      </RemoteView>
     </View>
   )
 }

@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../src/env'
 import { createWeChatClient, type WeChatClient } from '../src/integrations/wechat'
 import { createJsonLogger } from '../src/lib/log'
 import { FIXED_NOW } from './fixed-clock'
+import { type ManualDeadlines, manualDeadlines } from './manual-deadlines'
 
 export interface TestContext {
   app: App
@@ -18,6 +19,8 @@ export interface TestContext {
   config: Config
   keyring: Keyring
   deadlines: DeadlinePolicy
+  /** Ends the app's WeChat calls still waiting, as their timeout would (unused when `options.wechat` is given). */
+  wechatTimeouts: ManualDeadlines
   /** Structured log lines the app wrote, parsed. */
   logs: Record<string, unknown>[]
   dataDir: string
@@ -50,7 +53,10 @@ export function createTestContext(
   const logger = createJsonLogger('debug', (line) => logs.push(JSON.parse(line)))
   let now = FIXED_NOW
   const clock = () => now
-  const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
+  const wechatTimeouts = manualDeadlines()
+  const wechat =
+    options.wechat ??
+    createWeChatClient({ ...config.wechat, logger, now: clock, timeoutSignal: wechatTimeouts.timeoutSignal })
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const app = createApp({ config, database, logger, keyring, wechat, attachments, deadlines, now: clock })
@@ -60,6 +66,7 @@ export function createTestContext(
     config,
     keyring,
     deadlines,
+    wechatTimeouts,
     logs,
     dataDir,
     setNow: (epochMs) => {

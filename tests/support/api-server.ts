@@ -14,6 +14,8 @@ export interface RunningApi {
   dataDir: string
   /** Every line the server printed, in order (JSON log lines on stdout, banner on stderr). */
   output: string[]
+  /** Resolves with the exit code once the process has ended, however it ended (a crash switch, a signal). */
+  exited: Promise<number | null>
   /** SIGTERM, wait for exit, remove the data directory (unless it was given). */
   stop(): Promise<void>
   /** SIGKILL: the process dies mid-whatever, as in a power cut of the process. */
@@ -91,6 +93,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     pid: child.pid ?? -1,
     dataDir,
     output,
+    exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited

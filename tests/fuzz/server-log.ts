@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { vi } from 'vitest'
 import type { FuzzServer } from './fuzz-env'
 import { isRecord } from './json-schema'
+import { sendRaw } from './raw-http'
 
 /** A request the server itself logged with a 5xx status or an error, its log lines joined by request id. */
 export interface ServerFailure {
@@ -17,7 +18,7 @@ export interface ServerFailure {
  * Where the log stands now, in lines, once every request answered so far has been copied: a test reads only what
  * comes after.
  */
-export async function serverLogLength(server: Pick<FuzzServer, 'baseUrl' | 'logPath'>): Promise<number> {
+export async function serverLogLength(server: Pick<FuzzServer, 'port' | 'logPath'>): Promise<number> {
   return (await logUpToMarker(server)).split('\n').length - 1
 }
 
@@ -43,10 +44,11 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
  * every request answered before it was sent is logged by then, since the server logs a request as it answers it.
  * Returns the log's text up to that line.
  */
-async function logUpToMarker(server: Pick<FuzzServer, 'baseUrl' | 'logPath'>): Promise<string> {
+async function logUpToMarker(server: Pick<FuzzServer, 'port' | 'logPath'>): Promise<string> {
   const marker = `log-marker-${randomUUID()}`
-  const response = await fetch(`${server.baseUrl}/health`, { headers: { 'x-request-id': marker } })
-  await response.arrayBuffer()
+  // On a connection of its own: a pooled keep-alive one may be closed by the server just as it is reused.
+  const answer = await sendRaw(server.port, { method: 'GET', target: '/health', headers: [['X-Request-Id', marker]] })
+  if (answer.kind !== 'response') throw new Error(`the log marker request got no answer: ${answer.reason}`)
   return vi.waitFor(
     () => {
       const text = readFileSync(server.logPath, 'utf8')
@@ -64,7 +66,7 @@ async function logUpToMarker(server: Pick<FuzzServer, 'baseUrl' | 'logPath'>): P
  * that every line of the requests before it has been copied.
  */
 export async function serverFailuresSince(
-  server: Pick<FuzzServer, 'baseUrl' | 'logPath'>,
+  server: Pick<FuzzServer, 'port' | 'logPath'>,
   from: number,
 ): Promise<ServerFailure[]> {
   const log = await logUpToMarker(server)

@@ -6,6 +6,8 @@
 //   --layer <name>   shared | api | miniapp | weapp | weapp-static | e2e | fault | load | fuzz
 //   --times <n>      how many runs (default 10)
 //   -- <args>        passed on to vitest, e.g. a file filter: `-- src/db/embedded-client.test.ts`
+//
+// Ctrl-C (or SIGTERM to this process) stops after the run in progress and reports the runs that completed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -90,8 +92,16 @@ mkdirSync(outputDir, { recursive: true })
 /** Failure key → runs it failed in, and the first message seen. */
 const failed = new Map()
 let testsPerRun = 0
+let runsCompleted = 0
+let isStopping = false
+// Handled once the run in progress returns: spawnSync holds the event loop until then.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    isStopping = true
+  })
+}
 const started = Date.now()
-for (let run = 1; run <= options.times; run++) {
+for (let run = 1; run <= options.times && !isStopping; run++) {
   const report = join(outputDir, `run-${run}.json`)
   const runStarted = Date.now()
   const result = spawnSync(
@@ -99,6 +109,11 @@ for (let run = 1; run <= options.times; run++) {
     ['run', ...layer.args, '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`, ...options.vitestArgs],
     { cwd: packageDir, stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
   )
+  // A signal that came during the run is handled only once the event loop has gone round (libuv reads it in the
+  // poll phase of one turn and runs the handler in the next).
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve))
+  // A run cut short by Ctrl-C says nothing about the tests.
+  if (isStopping && (result.signal !== null || result.status === 130 || result.status === 143)) break
   const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined
   const failures = json
     ? failuresOf(json, packageDir)
@@ -112,6 +127,7 @@ for (let run = 1; run <= options.times; run++) {
     failed.set(failure.key, entry)
   }
   testsPerRun = Math.max(testsPerRun, json?.numTotalTests ?? 0)
+  runsCompleted = run
   process.stdout.write(
     `[repeat] ${options.layer} run ${run}/${options.times}: ${json?.numPassedTests ?? 0} passed, ` +
       `${failures.length} failed (${((Date.now() - runStarted) / 1000).toFixed(0)} s)\n`,
@@ -119,14 +135,17 @@ for (let run = 1; run <= options.times; run++) {
 }
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
-process.stdout.write(`\n[repeat] ${options.layer}: ${options.times} runs of ${testsPerRun} tests in ${minutes} min\n`)
+const stoppedEarly = runsCompleted < options.times ? ` (stopped after ${runsCompleted} of ${options.times})` : ''
+process.stdout.write(
+  `\n[repeat] ${options.layer}: ${runsCompleted} runs of ${testsPerRun} tests in ${minutes} min${stoppedEarly}\n`,
+)
 if (failed.size === 0) {
   process.stdout.write('[repeat] every test passed in every run\n')
   process.exit(0)
 }
 const sorted = [...failed.entries()].sort((a, b) => b[1].runs.length - a[1].runs.length)
 for (const [key, { runs, message }] of sorted) {
-  process.stdout.write(`\n✗ ${key}\n  failed ${runs.length} of ${options.times} runs (run ${runs.join(', ')})\n`)
+  process.stdout.write(`\n✗ ${key}\n  failed ${runs.length} of ${runsCompleted} runs (run ${runs.join(', ')})\n`)
   const firstLines = message.split('\n').slice(0, 6).join('\n    ')
   if (firstLines) process.stdout.write(`    ${firstLines}\n`)
 }

@@ -139,6 +139,10 @@ const stoppedEarly = runsCompleted < options.times ? ` (stopped after ${runsComp
 process.stdout.write(
   `\n[repeat] ${options.layer}: ${runsCompleted} runs of ${testsPerRun} tests in ${minutes} min${stoppedEarly}\n`,
 )
+if (runsCompleted === 0) {
+  process.stdout.write('[repeat] no run completed: nothing to report\n')
+  process.exit(1)
+}
 if (failed.size === 0) {
   process.stdout.write('[repeat] every test passed in every run\n')
   process.exit(0)

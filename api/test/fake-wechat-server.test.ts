@@ -184,16 +184,36 @@ test('a dropped connection and an unparseable body are what the client sees', as
   await expect(response.json()).rejects.toThrow(SyntaxError)
 })
 
-test('a delay holds the answer back and still takes effect, as a slow WeChat would', async () => {
+test('a delay holds the answer back until the fake clock has passed it, and the call still takes effect', async () => {
   const wechat = await start()
-  wechat.setDelay('/sns/jscode2session', 150)
-  const code = wechat.issueLoginCode('o-1')
-  const startedAt = performance.now()
-  expect((await login(wechat, code)).body).toMatchObject({ openid: 'o-1' })
-  expect(performance.now() - startedAt).toBeGreaterThanOrEqual(140)
+  const token = await accessToken(wechat)
+  wechat.setDelay('/wxa/business/getuserphonenumber', 60_000)
+  const code = wechat.issuePhoneCode('13800138000')
+  const answer = post(wechat, '/wxa/business/getuserphonenumber', { access_token: token }, { code })
+  const received = await wechat.waitForRequest((request) => request.path === '/wxa/business/getuserphonenumber')
 
-  wechat.setDelay('/sns/jscode2session', 0)
-  expect((await login(wechat, code)).body).toMatchObject({ errcode: 40163 })
+  wechat.advanceTime(60_000)
+  // The answer is written when it goes out: its watermark shows the clock after the delay, not on arrival.
+  const { body } = await answer
+  expect(body).toMatchObject({ errcode: 0, phone_info: { purePhoneNumber: '13800138000' } })
+  expect(body.phone_info.watermark.timestamp * 1000).toBe(received.at + 60_000)
+
+  wechat.setDelay('/wxa/business/getuserphonenumber', 0)
+  const again = await post(wechat, '/wxa/business/getuserphonenumber', { access_token: token }, { code })
+  expect(again.body).toMatchObject({ errcode: 40029 })
+})
+
+test('a held answer goes out when released, after the request was recorded', async () => {
+  const wechat = await start()
+  const held = wechat.holdNext('/sns/jscode2session')
+  const code = wechat.issueLoginCode('o-1')
+  const answer = login(wechat, code)
+  expect(await held.received).toMatchObject({ path: '/sns/jscode2session', query: { js_code: code } })
+  // Only the held call waits: the next one is answered meanwhile.
+  expect((await login(wechat, wechat.issueLoginCode('o-2'))).body).toMatchObject({ openid: 'o-2' })
+
+  held.release()
+  expect((await answer).body).toMatchObject({ openid: 'o-1' })
 })
 
 test('every request is recorded with its path, query and parsed body', async () => {
@@ -210,13 +230,17 @@ test('every request is recorded with its path, query and parsed body', async () 
   ])
 })
 
-test('closing the fake does not wait for an answer it is holding back', async () => {
+test('closing the fake does not wait for the answers it is holding back', async () => {
   const wechat = await startFakeWeChat({ appId: APP_ID, secret: SECRET })
-  wechat.setDelay('/cgi-bin/token', 10_000)
-  const pending = fetch(`${wechat.baseUrl}/cgi-bin/token`).catch((error: unknown) => error)
-  await new Promise((resolve) => setTimeout(resolve, 50))
-  const startedAt = performance.now()
+  wechat.setDelay('/cgi-bin/token', 3_600_000)
+  wechat.failNext('/sns/jscode2session', { neverAnswer: true })
+  const delayed = fetch(`${wechat.baseUrl}/cgi-bin/token`).catch((error: unknown) => error)
+  const hanging = fetch(`${wechat.baseUrl}/sns/jscode2session`).catch((error: unknown) => error)
+  await wechat.waitForRequest((request) => request.path === '/cgi-bin/token')
+  await wechat.waitForRequest((request) => request.path === '/sns/jscode2session')
+
+  // An hour's delay and a hang: close resolving at all shows it waited for neither.
   await wechat.close()
-  expect(performance.now() - startedAt).toBeLessThan(1_000)
-  expect(await pending).toBeInstanceOf(Error)
+  expect(await delayed).toBeInstanceOf(Error)
+  expect(await hanging).toBeInstanceOf(Error)
 })

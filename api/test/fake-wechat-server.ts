@@ -24,8 +24,13 @@ export type FakeWeChatFault =
   | { errcode: number; errmsg?: string }
   /** A gateway failure: this HTTP status and an HTML body. */
   | { httpStatus: number }
-  /** Answer normally, but only after this long (the call still takes effect, as a slow WeChat's would). */
+  /**
+   * Answer normally, but only after this long on the fake's clock (the call still takes effect, as a slow WeChat's
+   * would): real time by default, `advanceTime` alone when the fake was given its own `now`.
+   */
   | { delayMs: number }
+  /** Keep the request open and never answer it (until the fake closes): a WeChat that hangs. */
+  | { neverAnswer: true }
   /** Close the socket without answering. */
   | { dropConnection: true }
   /** HTTP 200 with a body that is not JSON. */
@@ -50,10 +55,21 @@ export interface SentSubscribeMessage {
   at: number
 }
 
+/** An answer held back by `holdNext`: the request is recorded when it arrives, the answer goes out on `release`. */
+export interface HeldAnswer {
+  /** Resolves with the request once it has arrived and been recorded. */
+  readonly received: Promise<RecordedRequest>
+  /** Lets the answer go out, as if WeChat had been slow until now. */
+  release(): void
+}
+
 export interface FakeWeChatOptions {
   appId: string
   secret: string
-  /** The fake's clock (epoch ms); `advanceTime` moves it further. Defaults to the real clock. */
+  /**
+   * The fake's clock (epoch ms); `advanceTime` moves it further. Defaults to the real clock. With a clock of its
+   * own the fake's delays pass only through `advanceTime`, so a test decides when a slow answer arrives.
+   */
   now?: () => number
   /**
    * Whether a subscribe message needs a credit granted with `grantSubscription`, as on WeChat where one tap in
@@ -80,6 +96,13 @@ export interface FakeWeChat {
   remainingSubscriptions(openid: string, templateId: string): number
   /** Queues a fault for the next call to `endpoint`; several calls queue several faults, used in order. */
   failNext(endpoint: FakeWeChatEndpoint, fault: FakeWeChatFault): void
+  /**
+   * Holds the next answer of `endpoint` back until `release()` is called (queued with `failNext`'s faults); closing
+   * the fake drops it.
+   */
+  holdNext(endpoint: FakeWeChatEndpoint): HeldAnswer
+  /** Resolves with the first request (already received or still to come) that `matches`. */
+  waitForRequest(matches: (request: RecordedRequest) => boolean): Promise<RecordedRequest>
   /** Delays every answer of `endpoint` by `ms` until set back to 0. */
   setDelay(endpoint: FakeWeChatEndpoint, ms: number): void
   /** Every access token issued so far expires now: the next call carrying one gets errcode 42001. */
@@ -150,6 +173,9 @@ interface IssuedCode<T> {
 
 type Answer = { status: number; contentType: string; body: string }
 
+/** `holdNext`'s fault as queued: when the request arrives, and when the answer may go. */
+type HoldFault = { hold: { arrived: (request: RecordedRequest) => void; released: Promise<void> } }
+
 export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeWeChat> {
   const { appId, secret } = options
   const realNow = options.now ?? Date.now
@@ -161,27 +187,59 @@ export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeW
   const phoneCodes = new Map<string, IssuedCode<{ purePhoneNumber: string; countryCode: string }>>()
   const accessTokens = new Map<string, { expiresAt: number }>()
   const credits = new Map<string, number>()
-  const faults = new Map<FakeWeChatEndpoint, FakeWeChatFault[]>()
+  const faults = new Map<FakeWeChatEndpoint, Array<FakeWeChatFault | HoldFault>>()
   const delays = new Map<FakeWeChatEndpoint, number>()
   const requests: RecordedRequest[] = []
   const sentMessages: SentSubscribeMessage[] = []
-  const pendingWaits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>()
+  const requestWaiters = new Set<{
+    matches: (request: RecordedRequest) => boolean
+    resolve: (request: RecordedRequest) => void
+  }>()
+  /** Answers held back (delays, holds, hangs), each with the way to let it go; `close` lets them all go. */
+  const pendingWaits = new Set<{ timer?: NodeJS.Timeout; dueAt?: number; resolve: () => void }>()
   let nextMsgId = 1
+  let isClosed = false
 
   const creditKey = (openid: string, templateId: string) => `${openid}\u0000${templateId}`
 
+  /** Resolves once `ms` have passed on the fake's clock: a real timer, or `advanceTime` for a clock of its own. */
   function wait(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve()
     return new Promise((resolve) => {
-      const pending = {
-        timer: setTimeout(() => {
+      const pending: { timer?: NodeJS.Timeout; dueAt?: number; resolve: () => void } = {
+        resolve: () => {
+          clearTimeout(pending.timer)
           pendingWaits.delete(pending)
           resolve()
-        }, ms),
-        resolve,
+        },
       }
+      if (options.now === undefined) pending.timer = setTimeout(pending.resolve, ms)
+      else pending.dueAt = now() + ms
       pendingWaits.add(pending)
     })
+  }
+
+  /** Resolves when `released` does, or when the fake closes. */
+  function holdUntil(released: Promise<void> | 'closed'): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = {
+        resolve: () => {
+          pendingWaits.delete(pending)
+          resolve()
+        },
+      }
+      pendingWaits.add(pending)
+      if (released !== 'closed') void released.then(pending.resolve)
+    })
+  }
+
+  function record(request: RecordedRequest): void {
+    requests.push(request)
+    for (const waiter of requestWaiters) {
+      if (!waiter.matches(request)) continue
+      requestWaiters.delete(waiter)
+      waiter.resolve(request)
+    }
   }
 
   function json(body: unknown, contentType = 'application/json; encoding=utf-8'): Answer {
@@ -346,7 +404,8 @@ export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeW
         body = text
       }
     }
-    requests.push({ method, path: url.pathname, query, body, at: now() })
+    const request: RecordedRequest = { method, path: url.pathname, query, body, at: now() }
+    record(request)
 
     const path = url.pathname
     if (!isEndpoint(path)) {
@@ -354,8 +413,13 @@ export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeW
       return
     }
     const fault = faults.get(path)?.shift()
+    if (fault && 'hold' in fault) {
+      fault.hold.arrived(request)
+      await holdUntil(fault.hold.released)
+    }
+    if (fault && 'neverAnswer' in fault) await holdUntil('closed')
     await wait((delays.get(path) ?? 0) + (fault && 'delayMs' in fault ? fault.delayMs : 0))
-    if (res.destroyed) return
+    if (res.destroyed || isClosed) return
 
     if (fault && 'dropConnection' in fault) {
       req.socket.destroy()
@@ -430,6 +494,27 @@ export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeW
       queue.push(fault)
       faults.set(endpoint, queue)
     },
+    holdNext(endpoint) {
+      let arrived: (request: RecordedRequest) => void = () => {}
+      const received = new Promise<RecordedRequest>((resolve) => {
+        arrived = resolve
+      })
+      let release: () => void = () => {}
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const queue = faults.get(endpoint) ?? []
+      queue.push({ hold: { arrived, released } })
+      faults.set(endpoint, queue)
+      return { received, release }
+    },
+    waitForRequest(matches) {
+      const known = requests.find(matches)
+      if (known) return Promise.resolve(known)
+      return new Promise((resolve) => {
+        requestWaiters.add({ matches, resolve })
+      })
+    },
     setDelay(endpoint, ms) {
       delays.set(endpoint, ms)
     },
@@ -442,14 +527,16 @@ export async function startFakeWeChat(options: FakeWeChatOptions): Promise<FakeW
     },
     advanceTime(ms) {
       clockOffsetMs += ms
+      const at = now()
+      for (const pending of [...pendingWaits]) {
+        if (pending.dueAt !== undefined && pending.dueAt <= at) pending.resolve()
+      }
     },
     requests,
     sentMessages,
     async close() {
-      for (const pending of pendingWaits) {
-        clearTimeout(pending.timer)
-        pending.resolve()
-      }
+      isClosed = true
+      for (const pending of [...pendingWaits]) pending.resolve()
       pendingWaits.clear()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -14,6 +14,7 @@ import { createWeChatClient, type WeChatClient } from '../src/integrations/wecha
 import { createJsonLogger } from '../src/lib/log'
 import { createMemoryLimitStore, type LimitStore } from '../src/lib/rate-limit'
 import { FIXED_NOW } from './fixed-clock'
+import { type ManualDeadlines, manualDeadlines } from './manual-deadlines'
 
 export interface TestContext {
   app: App
@@ -23,6 +24,8 @@ export interface TestContext {
   config: Config
   keyring: Keyring
   deadlines: DeadlinePolicy
+  /** Ends the app's WeChat calls still waiting, as their timeout would (unused when `options.wechat` is given). */
+  wechatTimeouts: ManualDeadlines
   /** Structured log lines the app wrote, parsed. */
   logs: Record<string, unknown>[]
   dataDir: string
@@ -60,7 +63,10 @@ export function createTestContext(
   )
   let now = FIXED_NOW
   const clock = () => now
-  const wechat = options.wechat ?? createWeChatClient({ ...config.wechat, logger, now: clock, timeoutMs: 1000 })
+  const wechatTimeouts = manualDeadlines()
+  const wechat =
+    options.wechat ??
+    createWeChatClient({ ...config.wechat, logger, now: clock, timeoutSignal: wechatTimeouts.timeoutSignal })
   const attachments = createLocalAttachmentStorage(join(dataDir, 'attachments'))
   const deadlines = createDeadlinePolicy(config.deadlineProfile, loadHolidayCalendar(config.holidaysFile))
   const limits = options.limits ?? createMemoryLimitStore()
@@ -84,6 +90,7 @@ export function createTestContext(
     config,
     keyring,
     deadlines,
+    wechatTimeouts,
     logs,
     dataDir,
     limits,

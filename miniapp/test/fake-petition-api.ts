@@ -92,6 +92,11 @@ export interface FakePetitionApi {
   backdateReply(petitionId: string, repliedAt: number): void
   /** The next reads of a petition's detail answer 503, before anything is read. */
   failNextDetailReads(count: number): void
+  /**
+   * From now on, `POST /api/v1/messages/{id}/read` is recorded when it arrives but neither applied nor answered
+   * until `release()`: a request the test knows to be on the wire.
+   */
+  holdMessageReads(): { release(): void }
   /** The next ratings or review requests are refused with these codes, in order. */
   refuseNextRatings(...codes: ErrorCode[]): void
   refuseNextReviewRequests(...codes: ErrorCode[]): void
@@ -134,6 +139,7 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
   const messages: Message[] = []
   const faults: SubmissionFault[] = []
   let detailReadFailures = 0
+  let heldReads: Promise<void> | undefined
   const ratingRefusals: ErrorCode[] = []
   const reviewRefusals: ErrorCode[] = []
   /** Ratings given, by petition and stage, as stored: whether a review can follow is worked out when read. */
@@ -436,10 +442,17 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     }
     const read = /^POST \/api\/v1\/messages\/([\w-]+)\/read$/.exec(route)
     if (read) {
-      const message = messages.find((candidate) => candidate.id === read[1])
-      if (!message) return sendProblem(response, 'NOT_FOUND')
-      message.isRead = true
-      return sendJson(response, 200, message)
+      const markRead = () => {
+        const message = messages.find((candidate) => candidate.id === read[1])
+        if (!message) return sendProblem(response, 'NOT_FOUND')
+        message.isRead = true
+        return sendJson(response, 200, message)
+      }
+      if (!heldReads) return markRead()
+      void heldReads.then(() => {
+        if (!response.destroyed) markRead()
+      })
+      return
     }
     const rating = /^POST \/api\/v1\/petitions\/([\w-]+)\/ratings$/.exec(route)
     if (rating) return rate(rating[1] ?? '', request, response)
@@ -515,6 +528,16 @@ export async function startFakePetitionApi(options: FakePetitionApiOptions = {})
     },
     failNextDetailReads(count) {
       detailReadFailures += count
+    },
+    holdMessageReads() {
+      let release = () => {}
+      heldReads = new Promise<void>((resolve) => {
+        release = () => {
+          heldReads = undefined
+          resolve()
+        }
+      })
+      return { release }
     },
     refuseNextRatings: (...codes) => ratingRefusals.push(...codes),
     refuseNextReviewRequests: (...codes) => reviewRefusals.push(...codes),

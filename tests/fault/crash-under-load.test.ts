@@ -22,11 +22,17 @@ test(
       let kills = 0
       let acknowledgedBeforeLastKill = 0
 
-      // Each round: clients keep writing (and retrying what was lost) until the server is killed at a random moment.
+      // Each round: clients keep writing (and retrying what was lost) until the server is killed at a random moment
+      // after it has acknowledged a first write: a kill that lands while a fresh process is still warming up, before
+      // anything could be acknowledged, would test nothing.
       while (kills < KILLS) {
         const baseUrl = api.baseUrl
         const open = () => ledger.filter((entry) => entry.acknowledgedId === null)
         let isRunning = true
+        let firstAcknowledged = () => {}
+        const acknowledged = new Promise<void>((resolve) => {
+          firstAcknowledged = resolve
+        })
         const clients = Array.from({ length: 6 }, async (_, worker) => {
           let round = 0
           while (isRunning) {
@@ -37,10 +43,14 @@ test(
             const citizen = citizens[entry.citizen]
             if (!citizen) break
             const outcome = await send(baseUrl, entry, citizen)
+            if (outcome === 'acknowledged') firstAcknowledged()
+            // A dead server refuses at once: a moment's pause keeps the client from spinning.
             if (outcome === 'lost') await new Promise((resolve) => setTimeout(resolve, 5))
           }
         })
-        await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 260))
+        await acknowledged
+        // The random moment itself is the fault being injected, not a wait for something.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 260))
         await api.kill()
         isRunning = false
         await Promise.all(clients)

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs'
+import { request } from 'node:http'
 import { AuthResultSchema, CategoryListSchema, PetitionCreatedSchema, PetitionListSchema } from '@xinfang/shared'
 import { expect, test } from 'vitest'
 import { startApi } from '../support/api-server'
@@ -9,6 +10,46 @@ const PROFILE = {
   phone: '13600002222',
   address: '江城市东湖区新桥街道幸福里 9 号',
   privacyVersion: '2026-11-01',
+}
+
+/**
+ * A `POST /api/v1/petitions` sent up to its headers, with `Expect: 100-continue`: resolves once the server has
+ * answered 100 (it is handling the request); `finish` sends the body and resolves with the answer.
+ */
+function startSubmission(baseUrl: string, init: { headers: Record<string, string>; body: unknown }) {
+  const body = JSON.stringify(init.body)
+  return new Promise<{ finish(): Promise<{ status: number; body: string }> }>((resolve, reject) => {
+    const outgoing = request(`${baseUrl}/api/v1/petitions`, {
+      method: 'POST',
+      headers: {
+        ...init.headers,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        expect: '100-continue',
+      },
+    })
+    const answered = new Promise<{ status: number; body: string }>((resolveAnswer, rejectAnswer) => {
+      outgoing.on('response', (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolveAnswer({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        )
+        response.on('error', rejectAnswer)
+      })
+      outgoing.on('error', rejectAnswer)
+    })
+    outgoing.on('error', reject)
+    outgoing.on('continue', () =>
+      resolve({
+        finish() {
+          outgoing.end(body)
+          return answered
+        },
+      }),
+    )
+    outgoing.flushHeaders()
+  })
 }
 
 test('on SIGTERM the server finishes the requests in flight, exits cleanly, and every acknowledged petition is kept', async () => {
@@ -28,31 +69,27 @@ test('on SIGTERM the server finishes the requests in flight, exits cleanly, and 
     body: JSON.stringify(PROFILE),
   })
   const categories = CategoryListSchema.parse(await (await fetch(`${baseUrl}/api/v1/categories`)).json())
-  const submissions = Array.from({ length: 5 }, (_, i) =>
-    post(
-      '/api/v1/petitions',
-      {
-        kind: 'suggestion',
-        categoryId: categories.items[i % categories.items.length]?.id,
-        title: `关于社区服务的建议第${i + 1}条`,
-        content: `建议在社区服务中心增加第${i + 1}项便民服务，方便老年人就近办理业务，减少往返奔波。`,
-      },
-      { ...auth, 'idempotency-key': `graceful-${i}` },
-    ).then(
-      async (response) => ({
-        status: response.status,
-        body: response.status === 201 ? PetitionCreatedSchema.parse(await response.json()) : null,
+  // Five submissions the server has begun (it answered their `Expect: 100-continue`) whose bodies are still to come:
+  // in flight for certain when SIGTERM arrives.
+  const submissions = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      startSubmission(baseUrl, {
+        headers: { ...auth, 'idempotency-key': `graceful-${i}` },
+        body: {
+          kind: 'suggestion',
+          categoryId: categories.items[i % categories.items.length]?.id,
+          title: `关于社区服务的建议第${i + 1}条`,
+          content: `建议在社区服务中心增加第${i + 1}项便民服务，方便老年人就近办理业务，减少往返奔波。`,
+        },
       }),
-      () => ({ status: 0, body: null }),
     ),
   )
-  // Stop while the submissions are on their way.
-  await new Promise((resolve) => setTimeout(resolve, 5))
-  const exitCode = await api.terminate()
-  const results = await Promise.all(submissions)
-  expect(exitCode).toBe(0)
-  const acknowledged = results.filter((r) => r.status === 201).map((r) => r.body?.id)
-  expect(results.every((r) => r.status === 201 || r.status === 0 || r.status === 503)).toBe(true)
+  const exited = api.terminate()
+  await api.waitForLine((line) => line.includes('"msg":"stopping"'))
+  const results = await Promise.all(submissions.map((submission) => submission.finish()))
+  expect(await exited).toBe(0)
+  expect(results.map((result) => result.status)).toEqual([201, 201, 201, 201, 201])
+  const acknowledged = results.map((result) => PetitionCreatedSchema.parse(JSON.parse(result.body)).id)
 
   const restarted = await startApi({ dataDir })
   try {

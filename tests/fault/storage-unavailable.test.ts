@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { LibsqlError } from '@libsql/client'
 import { type Database, openDatabase } from '@xinfang/api/db/client'
@@ -12,7 +12,7 @@ import {
   PetitionListSchema,
   ProblemSchema,
 } from '@xinfang/shared'
-import { afterEach, expect, test } from 'vitest'
+import { afterEach, expect, onTestFinished, test } from 'vitest'
 import { type RunningApi, startApi } from '../support/api-server'
 
 /*
@@ -179,7 +179,9 @@ function setFileSizeLimit(server: RunningApi, bytes: number | 'unlimited') {
 }
 
 test('on a full disk submissions and uploads answer 503 with Retry-After, reads go on, and the retry lands once when space is back', async () => {
-  api = await startApi({ env: { XINFANG_OUTBOX_INTERVAL_MS: '100' } })
+  // The longest busy_timeout there is: a full disk mistaken for a lock to wait out would hold the first answer for a
+  // minute, past this test's own limit, instead of refusing it at once.
+  api = await startApi({ env: { XINFANG_OUTBOX_INTERVAL_MS: '100', DATABASE_BUSY_TIMEOUT_MS: '60000' } })
   const server = api
   const { token, petition } = await citizen(server, 'disk-full')
   const attachmentsDir = join(server.dataDir, 'attachments')
@@ -190,9 +192,7 @@ test('on a full disk submissions and uploads answer 503 with Retry-After, reads 
   setFileSizeLimit(server, walLength)
 
   // One submission alone, then three at once (they share one group commit, which fails as a whole).
-  const started = performance.now()
   await expectUnavailable(await call(server, '/api/v1/petitions', { body: petition(1), token, key: 'full-1' }))
-  expect(performance.now() - started).toBeLessThan(2_000)
   const burst = await Promise.all(
     [2, 3, 4].map((n) => call(server, '/api/v1/petitions', { body: petition(n), token, key: `full-${n}` })),
   )
@@ -200,8 +200,7 @@ test('on a full disk submissions and uploads answer 503 with Retry-After, reads 
   // An attachment larger than what the disk has left: its bytes cannot be stored either.
   await expectUnavailable(await upload(server, token, scannedPdf(walLength + 64 * 1024)))
 
-  // The outbox worker and the scheduled sweeps keep running into the fault meanwhile; the process lives on.
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // The process lives on: reads are answered, and health says writes are failing.
   expect(await expectReadsGoOn(server, token, 'failing')).toEqual([])
   expect(filesUnder(server.dataDir).filter((path) => path.startsWith(attachmentsDir))).toEqual(attachmentsBefore)
 
@@ -257,62 +256,67 @@ test('a database at its size cap answers 503 to submissions, reads go on, and on
   await expectIntact(server)
 })
 
-test('while another process holds the write lock, writes answer 503 within busy_timeout, reads stay quick, and the retry lands once after', async () => {
-  const busyTimeoutMs = 1_500
-  api = await startApi({ env: { DATABASE_BUSY_TIMEOUT_MS: String(busyTimeoutMs), XINFANG_OUTBOX_INTERVAL_MS: '100' } })
-  const server = api
-  const { token, petition } = await citizen(server, 'locked-out')
-  const holder = openFile(server)
-
-  // A lock released within busy_timeout is simply waited for.
-  let held = await holder.client.transaction('write')
-  setTimeout(() => void held.rollback(), 300)
-  const patient = await call(server, '/api/v1/petitions', { body: petition(0), token, key: 'lock-0' })
-  expect(patient.status).toBe(201)
-
-  // A lock kept past busy_timeout: three submissions queue behind it.
-  held = await holder.client.transaction('write')
-  const started = performance.now()
-  const reads: { statuses: number[]; ms: number }[] = []
-  let isLocked = true
-  const reader = (async () => {
-    while (isLocked) {
-      const before = performance.now()
-      const statuses = [
-        (await call(server, '/health')).status,
-        (await call(server, '/api/v1/petitions', { token })).status,
-      ]
-      reads.push({ statuses, ms: performance.now() - before })
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  })()
-  let answers: { response: Response; afterMs: number }[]
-  try {
-    answers = await Promise.all(
-      [1, 2, 3].map(async (n) => {
-        const response = await call(server, '/api/v1/petitions', { body: petition(n), token, key: `lock-${n}` })
-        return { response, afterMs: performance.now() - started }
-      }),
-    )
-  } finally {
-    isLocked = false
-    await reader
+/** Whether a promise has settled, read at a known point rather than waited for. */
+function settledState(promise: Promise<unknown>) {
+  const state = { isSettled: false }
+  const settle = () => {
+    state.isSettled = true
   }
+  promise.then(settle, settle)
+  return state
+}
+
+test('while another process holds the write lock, writes wait for it and reads are answered meanwhile; past busy_timeout writes answer 503, and the retry lands once after', async () => {
+  // First life, with the longest busy_timeout: writes wait for a lock held elsewhere and commit once it is released.
+  api = await startApi({ env: { DATABASE_BUSY_TIMEOUT_MS: '60000', XINFANG_OUTBOX_INTERVAL_MS: '100' } })
+  const patientServer = api
+  const { token, petition } = await citizen(patientServer, 'locked-out')
+  const holder = openFile(patientServer)
+  let held = await holder.client.transaction('write')
+  // Two writes here and two in the second life: a citizen may file five petitions a day.
+  const patient = [1, 2].map((n) =>
+    call(patientServer, '/api/v1/petitions', { body: petition(n), token, key: `lock-${n}` }),
+  )
+  const waiting = patient.map(settledState)
+  // Reads are answered while the writes wait (SQLite's own busy handler blocked the whole event loop instead).
+  expect(await expectReadsGoOn(patientServer, token, 'ok')).toEqual([])
+  expect(waiting.map((state) => state.isSettled)).toEqual([false, false])
+  await held.rollback()
+  const ids: string[] = []
+  for (const response of await Promise.all(patient)) {
+    expect(response.status).toBe(201)
+    ids.push(PetitionCreatedSchema.parse(await response.json()).id)
+  }
+  for (const handle of handles.splice(0)) handle.close()
+  expect(await patientServer.terminate()).toBe(0)
+  onTestFinished(() => rmSync(patientServer.dataDir, { recursive: true, force: true }))
+
+  // Second life on the same file, with a busy_timeout of 1.5 s: a lock kept past it makes the writes give up.
+  const busyTimeoutMs = 1_500
+  api = await startApi({
+    dataDir: patientServer.dataDir,
+    env: { DATABASE_BUSY_TIMEOUT_MS: String(busyTimeoutMs), XINFANG_OUTBOX_INTERVAL_MS: '100' },
+  })
+  const server = api
+  held = await openFile(server).client.transaction('write')
+  const started = performance.now()
+  const answers = await Promise.all(
+    [3, 4].map(async (n) => {
+      const response = await call(server, '/api/v1/petitions', { body: petition(n), token, key: `lock-${n}` })
+      return { response, afterMs: performance.now() - started }
+    }),
+  )
   for (const { response, afterMs } of answers) {
     await expectUnavailable(response)
-    expect(afterMs).toBeGreaterThanOrEqual(busyTimeoutMs * 0.8)
-    expect(afterMs).toBeLessThan(busyTimeoutMs + 1_000)
+    // It waited for the lock before giving up (a lower bound only: a busy machine makes the wait longer, never shorter).
+    expect(afterMs).toBeGreaterThanOrEqual(busyTimeoutMs - 100)
   }
-  // Waiting for the lock does not hold up other requests (SQLite's own busy handler blocked the event loop).
-  expect(reads.length).toBeGreaterThanOrEqual(5)
-  expect(reads.flatMap((read) => read.statuses).every((status) => status === 200)).toBe(true)
-  expect(Math.max(...reads.map((read) => read.ms))).toBeLessThan(500)
-  expect(server.output.some((line) => line.includes('outbox dispatch failed'))).toBe(true)
-  expect(await expectReadsGoOn(server, token, 'failing')).toHaveLength(1)
+  // The outbox worker meets the same lock, logs it, and goes on.
+  await server.waitForLine((line) => line.includes('outbox dispatch failed'))
+  expect(await expectReadsGoOn(server, token, 'failing')).toHaveLength(2)
 
   await held.rollback()
-  const ids = [PetitionCreatedSchema.parse(await patient.json()).id]
-  for (const n of [1, 2, 3]) ids.push(await expectRetryLandsOnce(server, token, `lock-${n}`, petition(n)))
+  for (const n of [3, 4]) ids.push(await expectRetryLandsOnce(server, token, `lock-${n}`, petition(n)))
   expect((await expectReadsGoOn(server, token, 'ok')).map((item) => item.id).sort()).toEqual([...ids].sort())
   await expectIntact(server)
 })

@@ -100,7 +100,7 @@ function tokenSweepCases(): FuzzCase[] {
 
 /** Prints the tally, keeps every violation in test-output/fuzz/, and fails with the first few, replayable. */
 async function execute(name: string, cases: readonly FuzzCase[]): Promise<Tally> {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   const started = performance.now()
   const tally = await runCases(server.port, cases, RUN_OPTIONS)
   const seconds = (performance.now() - started) / 1000
@@ -109,7 +109,7 @@ async function execute(name: string, cases: readonly FuzzCase[]): Promise<Tally>
     `[fuzz] ${name}: ${tally.requests} requests (${tally.mustRefuse} that must be refused) in ${seconds.toFixed(1)} s, ` +
       `statuses ${formatHistogram(tally.histogram)}\n`,
   )
-  const logged = await serverFailuresSince(server.logPath, logFrom)
+  const logged = await serverFailuresSince(server, logFrom)
   const report = [
     ...tally.violations.map((violation) => formatViolation(violation, server.port)),
     ...logged.map(formatServerFailure),

@@ -359,7 +359,7 @@ function validBodyFor(operation: Operation): unknown {
 }
 
 async function expectNoServerFailures(from: number) {
-  expect((await serverFailuresSince(server.logPath, from)).map(formatServerFailure)).toEqual([])
+  expect((await serverFailuresSince(server, from)).map(formatServerFailure)).toEqual([])
 }
 
 test("A's objects are visible to A, and A's petition to the petition bureau's intake desk (so the refusals below mean something)", async () => {
@@ -397,7 +397,7 @@ test("A's objects are visible to A, and A's petition to the petition bureau's in
 })
 
 test("no GET route with an {id} answers citizen B, citizen C or the 人社局 handler about A's objects: 404, or 403 where the role may not call it", async () => {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   const cells: Cell[] = []
   const failures: string[] = []
   const routes = operations.filter((operation) => operation.method === 'get' && operation.pathParams.length > 0)
@@ -427,7 +427,7 @@ test("no GET route with an {id} answers citizen B, citizen C or the 人社局 ha
 })
 
 test("no list route shows citizen B, citizen C or the 人社局 handler any of A's ids or personal data", async () => {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   const cells: Cell[] = []
   const failures: string[] = []
   const routes = operations.filter((operation) => operation.method === 'get' && operation.pathParams.length === 0)
@@ -469,7 +469,7 @@ test("no list route shows citizen B, citizen C or the 人社局 handler any of A
 })
 
 test("no POST route with an {id} lets citizen B, citizen C or the 人社局 handler act on A's objects, and A's objects are unchanged afterwards", async () => {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   const snapshot = async () => {
     const views: string[] = []
     for (const [path, kind] of [

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { vi } from 'vitest'
+import type { FuzzServer } from './fuzz-env'
 import { isRecord } from './json-schema'
+import { sendRaw } from './raw-http'
 
 /** A request the server itself logged with a 5xx status or an error, its log lines joined by request id. */
 export interface ServerFailure {
@@ -11,9 +14,12 @@ export interface ServerFailure {
   errors: string[]
 }
 
-/** How many lines the copied log has now: a test reads only what came after. */
-export function serverLogLength(logPath: string): number {
-  return readFileSync(logPath, 'utf8').split('\n').length - 1
+/**
+ * Where the log stands now, in lines, once every request answered so far has been copied: a test reads only what
+ * comes after.
+ */
+export async function serverLogLength(server: Pick<FuzzServer, 'port' | 'logPath'>): Promise<number> {
+  return (await logUpToMarker(server)).split('\n').length - 1
 }
 
 function entriesOf(text: string, from: number): Record<string, unknown>[] {
@@ -34,12 +40,36 @@ function entriesOf(text: string, from: number): Record<string, unknown>[] {
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
 /**
- * What went wrong on the server's side from line `from` on: requests logged with a 5xx (answered or not — a
- * client that hung up never sees it) and errors, one entry per request. Waits for the global setup to copy the
- * latest lines first.
+ * Sends one request tagged with a fresh request id and waits until its access-log line has been copied to the log:
+ * every request answered before it was sent is logged by then, since the server logs a request as it answers it.
+ * Returns the log's text up to that line.
  */
-export async function serverFailuresSince(logPath: string, from: number): Promise<ServerFailure[]> {
-  await sleep(400)
+async function logUpToMarker(server: Pick<FuzzServer, 'port' | 'logPath'>): Promise<string> {
+  const marker = `log-marker-${randomUUID()}`
+  // On a connection of its own: a pooled keep-alive one may be closed by the server just as it is reused.
+  const answer = await sendRaw(server.port, { method: 'GET', target: '/health', headers: [['X-Request-Id', marker]] })
+  if (answer.kind !== 'response') throw new Error(`the log marker request got no answer: ${answer.reason}`)
+  return vi.waitFor(
+    () => {
+      const text = readFileSync(server.logPath, 'utf8')
+      const at = text.indexOf(`"requestId":"${marker}"`)
+      if (at < 0) throw new Error(`the server's log has no line for request ${marker} yet`)
+      return text.slice(0, text.lastIndexOf('\n', at) + 1)
+    },
+    { timeout: 30_000, interval: 50 },
+  )
+}
+
+/**
+ * What went wrong on the server's side from line `from` on: requests logged with a 5xx (answered or not — a
+ * client that hung up never sees it) and errors, one entry per request. Reads up to a marker request sent now, so
+ * that every line of the requests before it has been copied.
+ */
+export async function serverFailuresSince(
+  server: Pick<FuzzServer, 'port' | 'logPath'>,
+  from: number,
+): Promise<ServerFailure[]> {
+  const log = await logUpToMarker(server)
   const failures = new Map<string, ServerFailure>()
   const failureOf = (requestId: string | undefined, line: number) => {
     const key = requestId ?? `line ${line}`
@@ -53,7 +83,7 @@ export async function serverFailuresSince(logPath: string, from: number): Promis
     failures.set(key, failure)
     return failure
   }
-  const entries = entriesOf(readFileSync(logPath, 'utf8'), from)
+  const entries = entriesOf(log, from)
   const erroneous = new Set(
     entries
       .filter((entry) => entry.level === 'error' || (typeof entry.status === 'number' && entry.status >= 500))

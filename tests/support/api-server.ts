@@ -14,6 +14,10 @@ export interface RunningApi {
   dataDir: string
   /** Every line the server printed, in order (JSON log lines on stdout, banner on stderr). */
   output: string[]
+  /** Resolves with the exit code once the process has ended, however it ended (a crash switch, a signal). */
+  exited: Promise<number | null>
+  /** Resolves with the first line printed (already, or from now on) that `matches`. */
+  waitForLine(matches: (line: string) => boolean): Promise<string>
   /** SIGTERM, wait for exit, remove the data directory (unless it was given). */
   stop(): Promise<void>
   /** SIGKILL: the process dies mid-whatever, as in a power cut of the process. */
@@ -54,6 +58,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output: string[] = []
+  const lineWaiters = new Set<{ matches: (line: string) => boolean; resolve: (line: string) => void }>()
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -63,6 +68,11 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     }, options.startTimeoutMs ?? 30_000)
     const onLine = (line: string) => {
       output.push(line)
+      for (const waiter of lineWaiters) {
+        if (!waiter.matches(line)) continue
+        lineWaiters.delete(waiter)
+        waiter.resolve(line)
+      }
       if (!line.startsWith('{')) return
       try {
         const entry: unknown = JSON.parse(line)
@@ -91,6 +101,12 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     pid: child.pid ?? -1,
     dataDir,
     output,
+    exited,
+    waitForLine(matches) {
+      const known = output.find(matches)
+      if (known !== undefined) return Promise.resolve(known)
+      return new Promise((resolve) => lineWaiters.add({ matches, resolve }))
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited

@@ -7,7 +7,7 @@
  * One app runs per process at a time (WeChat's globals — wx, App, Page, Component — are process-wide); vitest gives
  * every test file its own process, and `launchWeapp` closes the previous app before starting a fresh one.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve, sep } from 'node:path'
 import {
@@ -18,6 +18,7 @@ import {
   WEAPP_DIST_DIR,
   type WeappAppJson,
 } from './weapp-build'
+import { nextMacrotask, pendingWork, realDelay, trackTimersIn } from './weapp-pending'
 import { createWxRequest, createWxUploadFile, type RecordedRequest } from './weapp-request'
 
 export type { RecordedRequest } from './weapp-request'
@@ -102,6 +103,13 @@ export async function launchWeapp(options: LaunchOptions): Promise<WeappApp> {
 
 type PageRoute = { path: string; query: Record<string, string> }
 
+/** `settle: false` returns once the page's lifecycles have run, for navigation the app itself asked for. */
+export interface RouteSettling {
+  settle?: boolean
+}
+
+const FROM_APP: RouteSettling = { settle: false }
+
 export class WeappApp {
   readonly distDir: string
   /** Where `wx.request` sends everything; assignable mid-test to take the API away or bring it back. */
@@ -120,14 +128,12 @@ export class WeappApp {
   private readonly extraWx: Record<string, unknown>
   private appInstance: MiniprogramInstance | undefined
   private captured: { kind: 'page' | 'component'; options: Definition } | undefined
-  private requestsInFlight = 0
-  private uploadsInFlight = 0
-  private renders = 0
   private isClosed = false
 
   constructor(options: LaunchOptions) {
-    this.distDir = resolve(options.distDir ?? WEAPP_DIST_DIR)
-    assertWeappBuild(this.distDir)
+    assertWeappBuild(resolve(options.distDir ?? WEAPP_DIST_DIR))
+    // Node names compiled modules by their real path, and the timers of the build's modules are told apart by it.
+    this.distDir = realpathSync(resolve(options.distDir ?? WEAPP_DIST_DIR))
     this.apiBaseUrl = options.apiBaseUrl
     this.appJson = readAppJson(this.distDir)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -159,6 +165,8 @@ export class WeappApp {
     for (const key of Object.keys(require.cache)) {
       if (key.startsWith(this.distDir + sep)) delete require.cache[key]
     }
+    pendingWork.reset()
+    trackTimersIn(this.distDir)
     Object.assign(globalThis, {
       wx: { ...baseWx, ...this.wxApis(), ...this.extraWx },
       App: (options: MiniprogramInstance) => {
@@ -192,84 +200,87 @@ export class WeappApp {
   }
 
   /** wx.reLaunch: closes every page and opens `url`. */
-  async reLaunch(url: string): Promise<WeappPage> {
+  async reLaunch(url: string, options: RouteSettling = {}): Promise<WeappPage> {
     const route = this.resolve(url)
     while (this.stack.length > 0) this.stack.pop()?.unload()
-    return this.open(route)
+    return this.open(route, options)
   }
 
   /** wx.navigateTo: keeps the current page (onHide) and opens `url` above it. */
-  async navigateTo(url: string): Promise<WeappPage> {
+  async navigateTo(url: string, options: RouteSettling = {}): Promise<WeappPage> {
     const route = this.resolve(url)
     this.refuseTabBarPage(route, 'navigateTo')
     this.stack.at(-1)?.hide()
-    return this.open(route)
+    return this.open(route, options)
   }
 
   /** wx.redirectTo: closes the current page and opens `url` in its place. */
-  async redirectTo(url: string): Promise<WeappPage> {
+  async redirectTo(url: string, options: RouteSettling = {}): Promise<WeappPage> {
     const route = this.resolve(url)
     this.refuseTabBarPage(route, 'redirectTo')
     this.stack.pop()?.unload()
-    return this.open(route)
+    return this.open(route, options)
   }
 
   /**
    * wx.switchTab: closes every page and opens the tab page. There is no tabBar to render here, so tab pages do not
    * stay alive in the background as on a device; a test sees them loaded afresh.
    */
-  async switchTab(url: string): Promise<WeappPage> {
+  async switchTab(url: string, options: RouteSettling = {}): Promise<WeappPage> {
     const route = this.resolve(url)
     if (Object.keys(route.query).length > 0) throw new Error('switchTab:fail url does not support query')
     if (!this.appJson.tabBarPages.includes(route.path)) {
       throw new Error(`switchTab:fail can not switch to no-tabBar page "${route.path}"`)
     }
     while (this.stack.length > 0) this.stack.pop()?.unload()
-    return this.open(route)
+    return this.open(route, options)
   }
 
   /** wx.navigateBack: closes `delta` pages and shows the one below. */
-  async navigateBack(delta = 1): Promise<WeappPage> {
+  async navigateBack(delta = 1, options: RouteSettling = {}): Promise<WeappPage> {
     if (this.stack.length <= 1) throw new Error('navigateBack:fail cannot navigate back at first page.')
     const count = Math.min(Math.max(1, delta), this.stack.length - 1)
     for (let i = 0; i < count; i += 1) this.stack.pop()?.unload()
     this.currentPage.show()
-    await this.settle()
+    if (options.settle !== false) await this.settle()
     return this.currentPage
   }
 
   /**
-   * Resolves once nothing is pending: no request awaiting its callback and no page re-rendered for a few
-   * macrotasks (React and Taro batch their updates onto timers and microtasks).
+   * Resolves once the app has nothing left to do: no timer its code (React, Taro, the pages) set is still to fire,
+   * no `wx.request` or `wx.uploadFile` awaits its callbacks, no async `wx` call awaits its own, and the microtasks
+   * all of these left behind have run. Fails after `timeoutMs`, naming what is still pending.
    */
   async settle(): Promise<void> {
     const deadline = Date.now() + this.timeoutMs
-    let quietRounds = 0
-    let lastRenders = this.renders
-    while (quietRounds < 3) {
-      await delay(5)
-      const isQuiet = this.requestsInFlight + this.uploadsInFlight === 0 && this.renders === lastRenders
-      lastRenders = this.renders
-      quietRounds = isQuiet ? quietRounds + 1 : 0
-      if (Date.now() > deadline) {
-        const open = this.requestsInFlight + this.uploadsInFlight
-        throw new Error(`The app did not settle within ${this.timeoutMs} ms (${open} requests open)`)
+    for (;;) {
+      await nextMacrotask()
+      if (pendingWork.total === 0) return
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) {
+        throw new Error(`The app did not settle within ${this.timeoutMs} ms (${pendingWork.describe()} pending)`)
       }
+      await Promise.race([pendingWork.nextChange(), realDelay(remaining)])
     }
   }
 
-  /** Polls `check` until it returns something other than undefined/false, or times out. */
+  /** Checks `check` each time the app has settled after some work ended, until it holds, or times out. */
   async waitFor<T>(check: () => T | undefined | false, description: string): Promise<T> {
     const deadline = Date.now() + this.timeoutMs
     for (;;) {
       const result = check()
       if (result !== undefined && result !== false) return result
-      if (Date.now() > deadline) throw new Error(`Timed out after ${this.timeoutMs} ms waiting for ${description}`)
-      await delay(20)
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) throw new Error(`Timed out after ${this.timeoutMs} ms waiting for ${description}`)
+      // Nothing pending means nothing will change by itself: look again only after the next piece of work ends
+      // (or, for a change the app cannot see, such as the API's own state, on a short real timer).
+      await (pendingWork.total > 0
+        ? Promise.race([pendingWork.nextChange(), realDelay(remaining)]).then(nextMacrotask)
+        : realDelay(Math.min(20, remaining)))
     }
   }
 
-  private async open(route: PageRoute): Promise<WeappPage> {
+  private async open(route: PageRoute, options: RouteSettling): Promise<WeappPage> {
     const id = this.register(join(this.distDir, route.path), 'page')
     const root = jComponent().create(id)
     if (!root) throw new Error(`j-component could not create ${route.path}`)
@@ -279,11 +290,6 @@ export class WeappApp {
     const instance = root.instance
     // Taro reads these to build its router (Current.router.path / params), as WeChat sets them on every page.
     Object.assign(instance, { route: route.path, __route__: route.path, options: route.query })
-    const setData = instance.setData
-    instance.setData = (data, callback) => {
-      this.renders += 1
-      setData.call(instance, data, callback)
-    }
     const page = new WeappPage(this, root, container, route)
     this.stack.push(page)
     root.attach(container)
@@ -291,7 +297,7 @@ export class WeappApp {
     callLifecycle(instance, 'onLoad', route.query)
     callLifecycle(instance, 'onShow')
     callLifecycle(instance, 'onReady')
-    await this.settle()
+    if (options.settle !== false) await this.settle()
     return page
   }
 
@@ -373,17 +379,13 @@ export class WeappApp {
     const request = createWxRequest({
       apiBaseUrl: () => this.apiBaseUrl,
       log: this.requests,
-      onActivity: (inFlight) => {
-        this.requestsInFlight = inFlight
-      },
+      track: () => pendingWork.start('request'),
     })
     // Uploads are logged with the requests, and the app is not settled while one is on the wire.
     const uploadFile = createWxUploadFile({
       apiBaseUrl: () => this.apiBaseUrl,
       log: this.requests,
-      onActivity: (inFlight) => {
-        this.uploadsInFlight = inFlight
-      },
+      track: () => pendingWork.start('upload'),
     })
     const storage = this.storage
     const route = (name: string, go: (options: RouteOptions) => Promise<unknown>) =>
@@ -428,11 +430,13 @@ export class WeappApp {
         this.modals.push({ title: options.title, content: options.content })
         return { confirm: true, cancel: false }
       }),
-      navigateTo: route('navigateTo', (options) => this.navigateTo(options.url ?? '')),
-      redirectTo: route('redirectTo', (options) => this.redirectTo(options.url ?? '')),
-      reLaunch: route('reLaunch', (options) => this.reLaunch(options.url ?? '')),
-      switchTab: route('switchTab', (options) => this.switchTab(options.url ?? '')),
-      navigateBack: route('navigateBack', (options) => this.navigateBack(options.delta)),
+      // The app's own navigation is part of whatever the test is settling: the wx call stays pending until the
+      // new page's lifecycles have run, and what they start is counted in its turn.
+      navigateTo: route('navigateTo', (options) => this.navigateTo(options.url ?? '', FROM_APP)),
+      redirectTo: route('redirectTo', (options) => this.redirectTo(options.url ?? '', FROM_APP)),
+      reLaunch: route('reLaunch', (options) => this.reLaunch(options.url ?? '', FROM_APP)),
+      switchTab: route('switchTab', (options) => this.switchTab(options.url ?? '', FROM_APP)),
+      navigateBack: route('navigateBack', (options) => this.navigateBack(options.delta, FROM_APP)),
     }
   }
 }
@@ -581,7 +585,9 @@ function callLifecycle(instance: MiniprogramInstance, name: string, ...args: unk
  */
 export function callbackApi<O extends object, R extends object>(name: string, run: (options: O) => Promise<R>) {
   return (options: O & CallbackOptions) => {
-    const outcome = delay(0)
+    // Pending until its callbacks (or whoever awaits the promise) have had the answer.
+    const done = pendingWork.start('wx call')
+    const outcome = realDelay(0)
       .then(() => run(options))
       .then(
         (result) => ({ ...result, errMsg: `${name}:ok` }),
@@ -589,17 +595,22 @@ export function callbackApi<O extends object, R extends object>(name: string, ru
           throw { errMsg: `${name}:fail ${error instanceof Error ? error.message : String(error)}` }
         },
       )
-    if (!options.success && !options.fail && !options.complete) return outcome
-    outcome.then(
-      (result) => {
-        options.success?.(result)
-        options.complete?.(result)
-      },
-      (error: unknown) => {
-        options.fail?.(error)
-        options.complete?.(error)
-      },
-    )
+    if (!options.success && !options.fail && !options.complete) {
+      outcome.then(done, done)
+      return outcome
+    }
+    outcome
+      .then(
+        (result) => {
+          options.success?.(result)
+          options.complete?.(result)
+        },
+        (error: unknown) => {
+          options.fail?.(error)
+          options.complete?.(error)
+        },
+      )
+      .finally(done)
     return undefined
   }
 }
@@ -614,10 +625,6 @@ function readJsonFile(path: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
   if (!isRecord(parsed)) throw new Error(`${path} is not a JSON object`)
   return parsed
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 // ——— the simulated WeChat environment, installed once per process ———
@@ -638,6 +645,11 @@ function simulateEnvironment(): { baseWx: Record<string, unknown> } {
   const { window } = new JSDOM('<!doctype html><html><head></head><body></body></html>', {
     url: 'https://servicewechat.com/',
   })
+  // The simulated wx APIs answer on timers of their own: counted with the app's (see weapp-pending.ts).
+  trackTimersIn(realpathSync(dirname(require.resolve('miniprogram-simulate/package.json'))))
+  trackTimersIn(
+    realpathSync(dirname(createRequire(require.resolve('miniprogram-simulate')).resolve('j-component/package.json'))),
+  )
   Object.assign(globalThis, {
     window,
     document: window.document,

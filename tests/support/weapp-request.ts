@@ -61,8 +61,11 @@ export interface WxRequestShimOptions {
   apiBaseUrl: () => string
   /** Every request, in the order they were made; entries are completed in place when the response arrives. */
   log: RecordedRequest[]
-  /** Called when a request starts and when it settles, so a harness can wait for the network to go quiet. */
-  onActivity?: (inFlight: number) => void
+  /**
+   * Called as a request starts; the function it returns is called once the request's callbacks have run, so that a
+   * harness knows exactly which requests the app is still waiting for.
+   */
+  track?: () => () => void
 }
 
 /** WeChat's default when the caller gives none. */
@@ -73,8 +76,6 @@ const ERRNO_NETWORK = 600001
 const ERRNO_TIMEOUT = 5
 
 export function createWxRequest(shim: WxRequestShimOptions) {
-  let inFlight = 0
-
   function request(options: WxRequestOptions): WxRequestTask | Promise<WxRequestSuccess> {
     if (!options.success && !options.fail && !options.complete) {
       return new Promise<WxRequestSuccess>((resolve, reject) => {
@@ -111,8 +112,7 @@ export function createWxRequest(shim: WxRequestShimOptions) {
       body,
     }
     shim.log.push(record)
-    inFlight += 1
-    shim.onActivity?.(inFlight)
+    const done = shim.track?.()
 
     const settle = (outcome: { ok: true; result: WxRequestSuccess } | { ok: false; result: WxRequestFail }) => {
       clearTimeout(timer)
@@ -124,8 +124,7 @@ export function createWxRequest(shim: WxRequestShimOptions) {
           else options.fail?.(outcome.result)
           options.complete?.(outcome.result)
         } finally {
-          inFlight -= 1
-          shim.onActivity?.(inFlight)
+          done?.()
         }
       }, 0)
     }
@@ -284,8 +283,6 @@ export interface WxUploadTask {
  * https://developers.weixin.qq.com/miniprogram/dev/api/network/upload/wx.uploadFile.html
  */
 export function createWxUploadFile(shim: WxRequestShimOptions) {
-  let inFlight = 0
-
   function uploadFile(options: WxUploadFileOptions): WxUploadTask | Promise<WxUploadFileSuccess> {
     if (!options.success && !options.fail && !options.complete) {
       return new Promise<WxUploadFileSuccess>((resolve, reject) => {
@@ -316,8 +313,7 @@ export function createWxUploadFile(shim: WxRequestShimOptions) {
       body: `[multipart ${options.name}=${fileName}]`,
     }
     shim.log.push(record)
-    inFlight += 1
-    shim.onActivity?.(inFlight)
+    const done = shim.track?.()
 
     const settle = (outcome: { ok: true; result: WxUploadFileSuccess } | { ok: false; result: WxRequestFail }) => {
       clearTimeout(timer)
@@ -327,8 +323,7 @@ export function createWxUploadFile(shim: WxRequestShimOptions) {
           else options.fail?.(outcome.result)
           options.complete?.(outcome.result)
         } finally {
-          inFlight -= 1
-          shim.onActivity?.(inFlight)
+          done?.()
         }
       }, 0)
     }

@@ -3,7 +3,7 @@ import { ConnectionPool } from '@libsql/client/sqlite3'
 import { sql } from 'drizzle-orm'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import { isStorageUnavailable } from '../lib/storage-errors'
-import { EmbeddedClient } from './embedded-client'
+import { EmbeddedClient, type LockWaitClock } from './embedded-client'
 
 /**
  * Without the relational query API (`db.query.*`, unused): with a schema, every transaction and savepoint builds a
@@ -42,6 +42,8 @@ export interface DatabaseOptions {
    * fail with SQLITE_FULL, answered 503, while reads go on. Unset: as large as the disk allows.
    */
   maxSizeBytes?: number | undefined
+  /** What a write waiting for another process's lock measures its wait by; real time unless a test drives it. */
+  lockWaitClock?: LockWaitClock
 }
 
 /**
@@ -201,16 +203,17 @@ function remembering(statement: unknown): unknown {
   return statement
 }
 
-function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number, maxSizeBytes?: number): Client {
+function openEmbedded(url: string, poolSize: number, busyTimeoutMs: number, options: DatabaseOptions): Client {
   const path = decodeURIComponent(new URL(url).pathname)
-  const pool = new ConfiguredConnectionPool(path, {}, poolSize, connectionPragmas(busyTimeoutMs), maxSizeBytes)
-  return new EmbeddedClient(pool, busyTimeoutMs)
+  const pragmas = connectionPragmas(busyTimeoutMs)
+  const pool = new ConfiguredConnectionPool(path, {}, poolSize, pragmas, options.maxSizeBytes)
+  return new EmbeddedClient(pool, busyTimeoutMs, options.lockWaitClock)
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
   const isFile = options.url.startsWith('file:')
   const client = isFile
-    ? openEmbedded(options.url, options.poolSize ?? 4, options.busyTimeoutMs ?? 5_000, options.maxSizeBytes)
+    ? openEmbedded(options.url, options.poolSize ?? 4, options.busyTimeoutMs ?? 5_000, options)
     : createClient({ url: options.url, authToken: options.authToken, intMode: 'number' })
   const db = drizzle(client)
 

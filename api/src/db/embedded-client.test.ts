@@ -5,6 +5,7 @@ import type { Transaction } from '@libsql/client'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { isStorageUnavailable } from '../lib/storage-errors'
 import { type Database, openDatabase, WRITE_FAILURE_REPORTED_MS } from './client'
+import { LOCK_POLL_MAX_MS, type LockWaitClock } from './embedded-client'
 
 /*
  * What the embedded client does when the store fails: a database that cannot grow, and a write lock that another
@@ -15,8 +16,13 @@ let dir: string
 let database: Database
 const opened: Database[] = []
 
-const open = (busyTimeoutMs: number, poolSize = 4) => {
-  const handle = openDatabase({ url: `file:${join(dir, 'x.db')}`, busyTimeoutMs, poolSize })
+const open = (busyTimeoutMs: number, poolSize = 4, lockWaitClock?: LockWaitClock) => {
+  const handle = openDatabase({
+    url: `file:${join(dir, 'x.db')}`,
+    busyTimeoutMs,
+    poolSize,
+    ...(lockWaitClock ? { lockWaitClock } : {}),
+  })
   opened.push(handle)
   return handle
 }
@@ -144,60 +150,118 @@ async function holdWriteLock(): Promise<Transaction> {
   return transaction
 }
 
-test('a write waiting for a lock held elsewhere leaves the event loop free, then is refused as busy', async () => {
-  const held = await holdWriteLock()
-  const started = performance.now()
-  const ticks: number[] = []
-  const ticker = setInterval(() => ticks.push(performance.now()), 10)
-  const error = await rejectionOf(database.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')")))
-  const ended = performance.now()
-  clearInterval(ticker)
-  await held.rollback()
+/**
+ * A clock for the wait on a lock held elsewhere that moves only when the writer pauses between tries: each pause
+ * passes at once (on a later macrotask), so a whole busy_timeout goes by in a few milliseconds and the same way on
+ * any machine. With `holdFirstPause`, the first pause lasts until `resume()`: the writer is then known to have
+ * tried, found the lock taken, and handed the event loop back.
+ */
+function lockWaitClock(options: { holdFirstPause?: boolean } = {}) {
+  let elapsed = 0
+  const pauses: number[] = []
+  let paused = () => {}
+  const firstPause = new Promise<void>((resolve) => {
+    paused = resolve
+  })
+  let resume = () => {}
+  const resumed = new Promise<void>((resolve) => {
+    resume = resolve
+  })
+  const clock: LockWaitClock = {
+    now: () => elapsed,
+    async sleep(ms) {
+      pauses.push(ms)
+      paused()
+      if (options.holdFirstPause && pauses.length === 1) await resumed
+      await new Promise((resolve) => setImmediate(resolve))
+      elapsed += ms
+    },
+  }
+  return {
+    clock,
+    pauses,
+    firstPause,
+    resume,
+    get elapsed() {
+      return elapsed
+    },
+  }
+}
 
+const settledState = (promise: Promise<unknown>) => {
+  const state = { isSettled: false }
+  promise.then(
+    () => {
+      state.isSettled = true
+    },
+    () => {
+      state.isSettled = true
+    },
+  )
+  return state
+}
+
+test('a write waiting for a lock held elsewhere leaves the event loop free between its tries, then is refused as busy', async () => {
+  const wait = lockWaitClock({ holdFirstPause: true })
+  // A minute of busy_timeout: had a try slept in SQLite's own busy handler, this test would stall for all of it.
+  const writer = open(60_000, 1, wait.clock)
+  const held = await holdWriteLock()
+  const write = rejectionOf(writer.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')")))
+  const writeState = settledState(write)
+
+  await wait.firstPause
+  // The writer has tried once and is waiting: another connection's read is answered meanwhile.
+  expect(await countNotes()).toBe(0)
+  expect(writeState.isSettled).toBe(false)
+
+  wait.resume()
+  const error = await write
+  await held.rollback()
   expect(isStorageUnavailable(error)).toBe(true)
   expect(String(error)).toContain('SQLITE_BUSY')
-  expect(database.isWriteFailing()).toBe(true)
-  expect(ended - started).toBeGreaterThanOrEqual(250)
-  expect(ended - started).toBeLessThan(1_000)
-  // SQLite's own busy handler would have slept through all 300 ms in one synchronous call: no tick in between.
-  const marks = [started, ...ticks, ended]
-  const longestPause = Math.max(...marks.slice(1).map((mark, i) => mark - (marks[i] ?? started)))
-  expect(longestPause).toBeLessThan(150)
+  expect(writer.isWriteFailing()).toBe(true)
+  // It tried again and again until its whole busy_timeout had passed, pausing at most LOCK_POLL_MAX_MS each time.
+  expect(wait.elapsed).toBeGreaterThan(60_000 - LOCK_POLL_MAX_MS)
+  expect(Math.max(...wait.pauses)).toBe(LOCK_POLL_MAX_MS)
 })
 
 test('writes queued behind a lock held elsewhere are all answered when the first one gives up', async () => {
+  const wait = lockWaitClock()
+  const writer = open(300, 1, wait.clock)
   const held = await holdWriteLock()
-  const started = performance.now()
-  const answeredAfter = await Promise.all(
+  const answeredAt = await Promise.all(
     Array.from({ length: 5 }, (_, n) =>
-      database
+      writer
         .write((tx) => tx.run(`INSERT INTO notes VALUES (x'0${n}')`))
         .then(
           () => 'committed',
-          (error: unknown) => (isStorageUnavailable(error) ? performance.now() - started : 'other error'),
+          (error: unknown) => (isStorageUnavailable(error) ? wait.elapsed : 'other error'),
         ),
     ),
   )
   await held.rollback()
   // The first write waits alone (the others queue behind it); had the others then waited a busy_timeout of
-  // their own, the last answers would come after 600 ms.
-  for (const after of answeredAfter) {
-    expect(typeof after).toBe('number')
-    expect(Number(after)).toBeLessThan(450)
+  // their own, the last answers would come after 600 ms of waiting.
+  for (const at of answeredAt) {
+    expect(typeof at).toBe('number')
+    expect(Number(at)).toBeGreaterThan(300 - LOCK_POLL_MAX_MS)
+    expect(Number(at)).toBeLessThanOrEqual(300)
   }
-  await database.write((tx) => tx.run("INSERT INTO notes VALUES (x'aa')"))
+  await writer.write((tx) => tx.run("INSERT INTO notes VALUES (x'aa')"))
   expect(await countNotes()).toBe(1)
 })
 
-test('a write commits as soon as the lock held elsewhere is released within busy_timeout', async () => {
-  const patient = open(5_000)
+test('a write commits on its next try once the lock held elsewhere is released within busy_timeout', async () => {
+  const wait = lockWaitClock({ holdFirstPause: true })
+  const patient = open(5_000, 4, wait.clock)
   const held = await holdWriteLock()
-  setTimeout(() => void held.rollback(), 200)
-  const started = performance.now()
-  await patient.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')"))
-  const waited = performance.now() - started
-  expect(waited).toBeGreaterThanOrEqual(150)
-  expect(waited).toBeLessThan(1_000)
+  const write = patient.write((tx) => tx.run("INSERT INTO notes VALUES (x'00')"))
+  await wait.firstPause
+  await held.rollback()
+  wait.resume()
+  await write
+  expect(wait.pauses).toHaveLength(1)
   expect(await countNotes()).toBe(1)
+  // The busy_timeout turned off for each try is back on the connection afterwards.
   expect((await patient.client.execute('PRAGMA busy_timeout')).rows[0]?.[0]).toBe(5_000)
 })

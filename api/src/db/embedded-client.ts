@@ -4,6 +4,18 @@ import { type ConnectionPool, Sqlite3Client, Sqlite3Transaction } from '@libsql/
 /** Longest pause between two tries for a write lock another process holds. */
 export const LOCK_POLL_MAX_MS = 50
 
+/** The time a write waiting for another process's lock goes by: the real one, or a test's that it moves itself. */
+export interface LockWaitClock {
+  now(): number
+  /** The pause between two tries; the event loop is free meanwhile. */
+  sleep(ms: number): Promise<void>
+}
+
+const REAL_CLOCK: LockWaitClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}
+
 /**
  * The embedded client, changed only where the store fails (docs/decisions/010-storage-faults.md):
  *
@@ -17,12 +29,14 @@ export const LOCK_POLL_MAX_MS = 50
 export class EmbeddedClient extends Sqlite3Client {
   readonly #pool: ConnectionPool
   readonly #busyTimeoutMs: number
+  readonly #clock: LockWaitClock
 
   /** `busyTimeoutMs` must be the `busy_timeout` every pooled connection was configured with: it is restored. */
-  constructor(pool: ConnectionPool, busyTimeoutMs: number) {
+  constructor(pool: ConnectionPool, busyTimeoutMs: number, clock: LockWaitClock = REAL_CLOCK) {
     super(pool, 'number')
     this.#pool = pool
     this.#busyTimeoutMs = Math.trunc(busyTimeoutMs)
+    this.#clock = clock
   }
 
   override async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
@@ -31,7 +45,7 @@ export class EmbeddedClient extends Sqlite3Client {
   }
 
   async #beginImmediate(): Promise<Transaction> {
-    const giveUpAt = performance.now() + this.#busyTimeoutMs
+    const giveUpAt = this.#clock.now() + this.#busyTimeoutMs
     for (let pause = 1; ; pause = Math.min(pause * 2, LOCK_POLL_MAX_MS)) {
       if (this.closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED')
       const connection = await this.#pool.acquire(true)
@@ -48,9 +62,9 @@ export class EmbeddedClient extends Sqlite3Client {
         return new Sqlite3Transaction(connection, 'number', (used) => this.#pool.release(used))
       } catch (error) {
         this.#pool.release(connection)
-        if (!isLockHeldElsewhere(error) || performance.now() + pause > giveUpAt) throw asLibsqlError(error)
+        if (!isLockHeldElsewhere(error) || this.#clock.now() + pause > giveUpAt) throw asLibsqlError(error)
       }
-      await new Promise((resolve) => setTimeout(resolve, pause))
+      await this.#clock.sleep(pause)
     }
   }
 }

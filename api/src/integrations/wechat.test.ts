@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@xinfang/shared'
 import { expect, onTestFinished, test } from 'vitest'
 import { type FakeWeChat, startFakeWeChat } from '../../test/fake-wechat-server'
+import { manualDeadlines } from '../../test/manual-deadlines'
 import { AppError } from '../domain/app-error'
 import { createJsonLogger } from '../lib/log'
 import { createWeChatClient, type WeChatClientOptions } from './wechat'
@@ -12,20 +13,33 @@ const PHONE_PATH = '/wxa/business/getuserphonenumber'
 const SEND_PATH = '/cgi-bin/message/subscribe/send'
 const TEMPLATE_ID = 'tmpl-petition-status'
 
-/** A fake WeChat and a client pointed at it, with a short timeout so the slow-answer tests stay fast. */
+/**
+ * A fake WeChat and a client pointed at it. The client's calls time out when the test calls `timeouts.expire()`
+ * (once the fake holds a request it will not answer), never because a busy machine answered slowly.
+ */
 async function setup(overrides: Partial<WeChatClientOptions> = {}) {
   const wechat = await startFakeWeChat({ appId: APP_ID, secret: SECRET })
   onTestFinished(() => wechat.close())
   const logLines: string[] = []
+  const timeouts = manualDeadlines()
   const client = createWeChatClient({
     baseUrl: wechat.baseUrl,
     appId: APP_ID,
     secret: SECRET,
-    timeoutMs: 200,
     logger: createJsonLogger('debug', (line) => logLines.push(line)),
+    timeoutSignal: timeouts.timeoutSignal,
     ...overrides,
   })
-  return { wechat, client, logLines }
+  /** Runs `call` while `path` hangs, and lets the client's timeout end it once the fake has the request. */
+  async function timingOut<T>(path: string, call: () => Promise<T>): Promise<T> {
+    wechat.failNext(path as Parameters<FakeWeChat['failNext']>[0], { neverAnswer: true })
+    const before = countRequests(wechat, path)
+    const pending = call()
+    await wechat.waitForRequest(() => countRequests(wechat, path) > before)
+    timeouts.expire()
+    return pending
+  }
+  return { wechat, client, logLines, timeouts, timingOut }
 }
 
 async function expectAppError(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
@@ -115,18 +129,21 @@ test('WeChat being busy (-1) becomes WECHAT_UNAVAILABLE (503)', async () => {
 })
 
 test('an answer slower than the timeout becomes WECHAT_UNAVAILABLE without waiting for it', async () => {
-  const { wechat, client } = await setup({ timeoutMs: 200 })
-  wechat.failNext('/sns/jscode2session', { delayMs: 1_000 })
-  const startedAt = performance.now()
+  // The real timer this time: the answer never comes, so only the timeout can end the call.
+  const { wechat, client, logLines } = await setup({ timeoutMs: 200, timeoutSignal: undefined })
+  wechat.failNext('/sns/jscode2session', { neverAnswer: true })
   await expectAppError(client.code2Session(wechat.issueLoginCode('o-1')), 'WECHAT_UNAVAILABLE')
-  expect(performance.now() - startedAt).toBeLessThan(900)
+  const failures = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'wechat call failed')
+  expect(failures).toEqual([expect.objectContaining({ endpoint: 'jscode2session', reason: 'timeout', timeoutMs: 200 })])
 })
 
-test('an answer slower than the default three seconds is not waited for', async () => {
-  const { wechat, client } = await setup({ timeoutMs: undefined })
-  wechat.failNext('/sns/jscode2session', { delayMs: 1_000 })
-  // Within the default 3 s, a one-second answer still counts.
-  await expect(client.code2Session(wechat.issueLoginCode('o-1'))).resolves.toEqual({ openid: 'o-1' })
+test('a call waits three seconds by default before WeChat counts as unavailable', async () => {
+  const { wechat, client, timeouts, timingOut } = await setup({ timeoutMs: undefined })
+  await expectAppError(
+    timingOut('/sns/jscode2session', () => client.code2Session(wechat.issueLoginCode('o-1'))),
+    'WECHAT_UNAVAILABLE',
+  )
+  expect(timeouts.asked).toEqual([3_000])
 })
 
 test('an HTTP 500 from WeChat becomes WECHAT_UNAVAILABLE', async () => {
@@ -199,11 +216,14 @@ test('an unknown or reused phone-number code is refused with WECHAT_CODE_INVALID
 
 test('ten concurrent phone-number calls fetch the access token once', async () => {
   const { wechat, client } = await setup()
-  // A slow token answer keeps every caller waiting on the same request.
-  wechat.setDelay(TOKEN_PATH, 50)
+  // The token answer is held until all ten callers are waiting on the same request.
+  const tokenAnswer = wechat.holdNext(TOKEN_PATH)
   const numbers = Array.from({ length: 10 }, (_, i) => `1380013800${i}`)
 
-  const results = await Promise.all(numbers.map((n) => client.getPhoneNumber(wechat.issuePhoneCode(n))))
+  const calls = numbers.map((n) => client.getPhoneNumber(wechat.issuePhoneCode(n)))
+  await tokenAnswer.received
+  tokenAnswer.release()
+  const results = await Promise.all(calls)
 
   expect(results.map((result) => result.phoneNumber)).toEqual(numbers)
   expect(countRequests(wechat, TOKEN_PATH)).toBe(1)
@@ -249,10 +269,15 @@ test('concurrent calls that all meet an expired access token renew it once', asy
   const { wechat, client } = await setup()
   await client.getPhoneNumber(wechat.issuePhoneCode('13800138000'))
   wechat.expireAccessTokens()
-  wechat.setDelay(TOKEN_PATH, 50)
+  // The renewal is held until every call has met the expired token: each of them then wants a new one.
+  const renewal = wechat.holdNext(TOKEN_PATH)
 
   const numbers = Array.from({ length: 8 }, (_, i) => `1390013900${i}`)
-  await Promise.all(numbers.map((n) => client.getPhoneNumber(wechat.issuePhoneCode(n))))
+  const calls = numbers.map((n) => client.getPhoneNumber(wechat.issuePhoneCode(n)))
+  await renewal.received
+  await wechat.waitForRequest(() => countRequests(wechat, PHONE_PATH) === 1 + numbers.length)
+  renewal.release()
+  await Promise.all(calls)
 
   expect(countRequests(wechat, TOKEN_PATH)).toBe(2)
 })
@@ -285,15 +310,17 @@ test('a failed access token request is not cached: the next call asks again', as
 })
 
 test('phone-number failures map as login failures do', async () => {
-  const { wechat, client } = await setup()
+  const { wechat, client, timingOut } = await setup()
   wechat.failNext(PHONE_PATH, { errcode: 45011 })
   wechat.failNext(PHONE_PATH, { errcode: -1 })
-  wechat.failNext(PHONE_PATH, { delayMs: 1_000 })
-  wechat.failNext(PHONE_PATH, { dropConnection: true })
 
   await expectAppError(client.getPhoneNumber(wechat.issuePhoneCode('13800138000')), 'WECHAT_RATE_LIMITED')
   await expectAppError(client.getPhoneNumber(wechat.issuePhoneCode('13800138000')), 'WECHAT_UNAVAILABLE')
-  await expectAppError(client.getPhoneNumber(wechat.issuePhoneCode('13800138000')), 'WECHAT_UNAVAILABLE')
+  await expectAppError(
+    timingOut(PHONE_PATH, () => client.getPhoneNumber(wechat.issuePhoneCode('13800138000'))),
+    'WECHAT_UNAVAILABLE',
+  )
+  wechat.failNext(PHONE_PATH, { dropConnection: true })
   await expectAppError(client.getPhoneNumber(wechat.issuePhoneCode('13800138000')), 'WECHAT_UNAVAILABLE')
 })
 
@@ -353,16 +380,16 @@ test('WeChat being busy (-1) on a subscribe message is a retryable failure', asy
 })
 
 test('a subscribe message that gets no answer (HTTP 500, timeout, dropped) is retryable with no errcode', async () => {
-  const { wechat, client } = await setup()
+  const { wechat, client, timingOut } = await setup()
   wechat.grantSubscription('o-1', TEMPLATE_ID, 3)
-  wechat.failNext(SEND_PATH, { httpStatus: 500 })
-  wechat.failNext(SEND_PATH, { delayMs: 1_000 })
-  wechat.failNext(SEND_PATH, { dropConnection: true })
   const message = { openid: 'o-1', templateId: TEMPLATE_ID, data: { thing1: { value: 'x' } } }
+  const noAnswer = { ok: false, errcode: null, retryable: true }
 
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await expect(client.sendSubscribeMessage(message)).resolves.toEqual({ ok: false, errcode: null, retryable: true })
-  }
+  wechat.failNext(SEND_PATH, { httpStatus: 500 })
+  await expect(client.sendSubscribeMessage(message)).resolves.toEqual(noAnswer)
+  await expect(timingOut(SEND_PATH, () => client.sendSubscribeMessage(message))).resolves.toEqual(noAnswer)
+  wechat.failNext(SEND_PATH, { dropConnection: true })
+  await expect(client.sendSubscribeMessage(message)).resolves.toEqual(noAnswer)
 })
 
 test('a subscribe message meeting an expired access token renews it and is sent exactly once', async () => {

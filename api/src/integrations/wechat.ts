@@ -61,6 +61,11 @@ export interface WeChatClientOptions {
   secret: string
   /** How long one call to WeChat may take before the user is told WeChat is unavailable. */
   timeoutMs?: number
+  /**
+   * The signal that ends a call after `timeoutMs`: `AbortSignal.timeout` by default. Tests pass one they abort
+   * themselves, so that a call times out when they say and never because the machine was busy.
+   */
+  timeoutSignal?: (timeoutMs: number) => AbortSignal
   logger: Logger
   /** The current instant in epoch ms; decides when the cached access token is renewed. */
   now?: () => number
@@ -161,6 +166,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
   const { appId, secret, logger } = options
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const timeoutMs = options.timeoutMs ?? DEFAULT_WECHAT_TIMEOUT_MS
+  const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms))
   const now = options.now ?? Date.now
 
   /**
@@ -176,7 +182,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
         headers: json === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
         body: json === undefined ? undefined : JSON.stringify(json),
         // Covers the body too: a server that sends headers and then stalls is still cut off.
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeoutSignal(timeoutMs),
       })
       text = await response.text()
     } catch (error) {

@@ -75,10 +75,16 @@ test.each([
   ['WeChat busy -1', 503, 'WECHAT_UNAVAILABLE', { errcode: -1 }],
   ['an HTTP 502 from WeChat', 503, 'WECHAT_UNAVAILABLE', { httpStatus: 502 }],
   ['a dropped connection', 503, 'WECHAT_UNAVAILABLE', { dropConnection: true as const }],
-  ['an answer slower than the timeout', 503, 'WECHAT_UNAVAILABLE', { delayMs: 1500 }],
+  ['no answer within the timeout', 503, 'WECHAT_UNAVAILABLE', { neverAnswer: true as const }],
 ])('%s is answered %i %s', async (_name, status, code, fault) => {
   wechat.failNext('/sns/jscode2session', fault)
-  const response = await json(context, '/api/v1/auth/wechat', { body: { code: wechat.issueLoginCode('openid-x') } })
+  const loginCode = wechat.issueLoginCode('openid-x')
+  const answer = json(context, '/api/v1/auth/wechat', { body: { code: loginCode } })
+  if ('neverAnswer' in fault) {
+    await wechat.waitForRequest((request) => request.query.js_code === loginCode)
+    context.wechatTimeouts.expire()
+  }
+  const response = await answer
   expect(response.status).toBe(status)
   expect(await problemCode(response)).toBe(code)
 })

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest
 import { demoLogin, json } from '../../../test/auth-helpers'
 import { type FakeWeChat, startFakeWeChat } from '../../../test/fake-wechat-server'
 import { FIXED_NOW } from '../../../test/fixed-clock'
+import { type ManualDeadlines, manualDeadlines } from '../../../test/manual-deadlines'
 import { createTestContext, type TestContext } from '../../../test/test-app'
 import { notificationOutbox } from '../../db/schema'
 import { createWeChatClient, type SubscribeSendResult, type WeChatClient } from '../../integrations/wechat'
@@ -26,6 +27,7 @@ const SEND = '/cgi-bin/message/subscribe/send'
 
 let fake: FakeWeChat
 let wechat: WeChatClient
+let timeouts: ManualDeadlines
 let context: TestContext
 let openidSeq = 0
 
@@ -35,13 +37,14 @@ beforeAll(async () => {
 afterAll(() => fake.close())
 
 function openContext(templates = `petition_progress=${TPL_PETITION},booking_update=TPL_BOOKING_UPDATE`) {
-  // The same client serves login and pushes, as in the Node entry; a 1 s timeout keeps "no answer" tests short.
+  // The same client serves login and pushes, as in the Node entry; "no answer" tests end the wait themselves.
+  timeouts = manualDeadlines()
   wechat = createWeChatClient({
     baseUrl: fake.baseUrl,
     appId: APP_ID,
     secret: SECRET,
     logger: silentLogger,
-    timeoutMs: 1000,
+    timeoutSignal: timeouts.timeoutSignal,
   })
   return createTestContext(
     { WECHAT_APPID: APP_ID, WECHAT_SECRET: SECRET, WECHAT_API_BASE_URL: fake.baseUrl, WECHAT_TEMPLATE_IDS: templates },
@@ -270,8 +273,11 @@ test('a permanent refusal other than 43101 fails the push and gives its credit b
 test('a send that gets no answer is not tried again, because WeChat may have delivered it', async () => {
   const citizen = await wechatCitizen(1)
   const messageId = await notify(citizen.citizenId, 1)
-  fake.failNext(SEND, { delayMs: 1500 })
-  expect(await dispatchOutbox(deps(), FIXED_NOW + 1000)).toMatchObject({ failed: 1 })
+  fake.failNext(SEND, { neverAnswer: true })
+  const dispatched = dispatchOutbox(deps(), FIXED_NOW + 1000)
+  await fake.waitForRequest(() => sendRequestsFor(citizen.openid).length > 0)
+  timeouts.expire()
+  expect(await dispatched).toMatchObject({ failed: 1 })
   expect((await outboxOf(messageId)).status).toBe('failed')
   // The credit counts as spent: WeChat may have used it.
   expect(await creditsLeft(citizen.token)).toBe(0)

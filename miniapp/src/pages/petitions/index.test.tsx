@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
 import { startFakePetitionApi } from '../../../test/fake-petition-api'
+import { requestsStillOpen } from '../../../test/requests-in-flight'
 import { recordNavigation, routeRequestsTo } from '../../../test/route-requests'
 import { setRouterParams, showPageAgain } from '../../../test/taro-h5'
 import PetitionsPage from './index'
@@ -72,4 +73,20 @@ test('a subscribe message opening the tab marks its message read and shows its p
 
   expect(visited).toEqual([`/packages/petition/pages/detail/index?id=${created.id}`])
   await vi.waitFor(() => expect(api.messages[0]?.isRead).toBe(true))
+})
+
+test('a message marked read as the tab opens is cancelled with the page when the page goes before the answer', async () => {
+  const api = await startFakePetitionApi()
+  routeRequestsTo(api.baseUrl)
+  recordNavigation()
+  const created = api.seedPetition(PETITION)
+  const answers = api.holdMessageReads()
+  setRouterParams({ messageId: 'msg_1', subjectId: created.id })
+
+  const { unmount } = render(<PetitionsPage />)
+  await vi.waitFor(() => expect(api.requestsTo('POST', '/api/v1/messages/msg_1/read')).toHaveLength(1))
+  unmount()
+
+  expect(requestsStillOpen()).toEqual([])
+  answers.release()
 })

@@ -6,6 +6,7 @@ import { PetitionCard } from '../../components/petition-card'
 import { RemoteView, remoteIds } from '../../components/remote-view'
 import { StatusPanel } from '../../components/status-panel'
 import { useRemote } from '../../hooks/use-remote'
+import { useRequestSignal } from '../../hooks/use-request-signal'
 import { listMessages, markMessageRead } from '../../services/messages'
 import { listPetitions } from '../../services/petitions'
 import { PETITION_PAGES, pageUrl, paramOf } from '../../utils/routes'
@@ -18,12 +19,13 @@ export default function PetitionsPage() {
     checkedAt: Date.now(),
   }))
   const unread = useRemote(async (signal) => (await listMessages({ limit: 1 }, { signal })).unreadCount)
+  const signalOfPage = useRequestSignal()
 
   // A subscribe message opens this tab with the message and its petition (shared MESSAGE_PAGES): show that petition.
   useLoad((params: Record<string, string | undefined>) => {
     const messageId = paramOf(params, 'messageId')
     const subjectId = paramOf(params, 'subjectId')
-    if (messageId !== undefined) markMessageRead(messageId).catch(() => {})
+    if (messageId !== undefined) markMessageRead(messageId, { signal: signalOfPage() }).catch(() => {})
     if (subjectId !== undefined) void Taro.navigateTo({ url: pageUrl(PETITION_PAGES.detail, { id: subjectId }) })
   })
 

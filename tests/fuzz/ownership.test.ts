@@ -577,7 +577,7 @@ function reportIdsToTry(): Array<{ kind: string; id: string }> {
 }
 
 test('no GET route shows any member of an accused unit the report against it: lists, notices, 督办, the statistics export and every {id}', async () => {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   const cells: Cell[] = []
   const failures: string[] = []
   const gets = operations.filter((operation) => operation.method === 'get')
@@ -649,7 +649,7 @@ test('no GET route shows any member of an accused unit the report against it: li
 }, 120_000)
 
 test('no POST route with an {id} lets a member of the accused unit act on the report, and each report is unchanged afterwards', async () => {
-  const logFrom = serverLogLength(server.logPath)
+  const logFrom = await serverLogLength(server)
   // Read by a supervisor or leader the report does not accuse.
   const readerOf = (story: AccusedStory) => (story.unitCode === STAFF_UNIT_CODES.supervisor ? 'leader' : 'supervisor')
   const snapshot = async () =>

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { fireEvent, render, screen } from '@testing-library/react'
 import { AuthResultSchema, endOfCalendarDaysAfter, type RatingCreate, toShanghaiIso } from '@xinfang/shared'
-import { expect, test, vi } from 'vitest'
+import { expect, onTestFinished, test, vi } from 'vitest'
 import { type FakePetitionApi, startFakePetitionApi } from '../../../../../test/fake-petition-api'
 import { recordNavigation, routeRequestsTo } from '../../../../../test/route-requests'
 import { setRouterParams } from '../../../../../test/taro-h5'
@@ -322,11 +322,15 @@ test('opened from a reply (rate=1) the page scrolls to the rating sheet', async 
 
 test('opened without rate=1 the page stays at the top', async () => {
   const scroll = vi.spyOn(Taro, 'pageScrollTo').mockResolvedValue({ errMsg: 'pageScrollTo:ok' })
+  // The page scrolls from a timer it sets once the petition shows. Timers here are the test's to run: they keep
+  // time with the clock meanwhile, and once the petition shows, every timer set so far is run at once.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true })
+  onTestFinished(() => {
+    vi.useRealTimers()
+  })
 
   await openRepliedPetition()
-  // The page would scroll from a zero-delay timer set when the petition showed; timers of equal delay run in the
-  // order they were set, so once this one has run, that one would have too.
-  await new Promise((resolve) => setTimeout(resolve, 0))
+  await vi.runOnlyPendingTimersAsync()
 
   expect(scroll).not.toHaveBeenCalled()
 })

@@ -8,21 +8,14 @@ export function ContentStep({ form }: { form: PetitionFormModel }) {
   const contentLength = form.values.content.trim().length
   return (
     <View>
-      <View className="submit__field">
-        <Text className="submit__label">标题</Text>
-        <Text className="submit__hint">用一句话说明是什么事，例如：某公司拖欠工资三个月</Text>
-        <Input
-          className={`submit__input ${form.errors.title ? 'submit__input--error' : ''}`}
-          id="petition-title"
-          type="text"
-          maxlength={PETITION_TITLE_MAX}
-          placeholder="请输入标题"
-          {...WEAPP_PLACEHOLDER}
-          value={form.values.title}
-          onInput={(event) => form.change('title', event.detail.value)}
-        />
-        <FieldError id="title-error" message={form.errors.title} />
-      </View>
+      <TextField
+        form={form}
+        field="title"
+        label="标题"
+        hint="用一句话说明是什么事，例如：某公司拖欠工资三个月"
+        maxlength={PETITION_TITLE_MAX}
+        placeholder="请输入标题"
+      />
 
       <View className="submit__field">
         <Text className="submit__label">信访内容</Text>
@@ -43,21 +36,43 @@ export function ContentStep({ form }: { form: PetitionFormModel }) {
         <FieldError id="content-error" message={form.errors.content} />
       </View>
 
-      <View className="submit__field">
-        <Text className="submit__label">事发地点（选填）</Text>
-        <Text className="submit__hint">请写到街道和门牌号，方便核实</Text>
-        <Input
-          className={`submit__input ${form.errors.address ? 'submit__input--error' : ''}`}
-          id="petition-address"
-          type="text"
-          maxlength={ADDRESS_MAX}
-          placeholder="例如：江城市东湖区解放路12号"
-          {...WEAPP_PLACEHOLDER}
-          value={form.values.address}
-          onInput={(event) => form.change('address', event.detail.value)}
-        />
-        <FieldError id="address-error" message={form.errors.address} />
-      </View>
+      <TextField
+        form={form}
+        field="address"
+        label="事发地点（选填）"
+        hint="请写到街道和门牌号，方便核实"
+        maxlength={ADDRESS_MAX}
+        placeholder="例如：江城市东湖区解放路12号"
+      />
+    </View>
+  )
+}
+
+/** A one-line field of the form, with its label, hint and error: `petition-<field>` and `<field>-error`. */
+function TextField(props: {
+  form: PetitionFormModel
+  field: 'title' | 'address'
+  label: string
+  hint: string
+  maxlength: number
+  placeholder: string
+}) {
+  const { form, field } = props
+  return (
+    <View className="submit__field">
+      <Text className="submit__label">{props.label}</Text>
+      <Text className="submit__hint">{props.hint}</Text>
+      <Input
+        className={`submit__input ${form.errors[field] ? 'submit__input--error' : ''}`}
+        id={`petition-${field}`}
+        type="text"
+        maxlength={props.maxlength}
+        placeholder={props.placeholder}
+        {...WEAPP_PLACEHOLDER}
+        value={form.values[field]}
+        onInput={(event) => form.change(field, event.detail.value)}
+      />
+      <FieldError id={`${field}-error`} message={form.errors[field]} />
     </View>
   )
 }
